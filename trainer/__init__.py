@@ -1,0 +1,3 @@
+"""nodeport-trainer: learn and prove how a NodePort Service works."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The NodePort engine: a pure, deterministic simulation of a kubeadm cluster."""
