@@ -33,6 +33,26 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("-o", "--output", choices=("summary", "yaml", "json"), default="summary",
                          help="summary tables (default), or every object as YAML or JSON")
 
+    trace = sub.add_parser(
+        "trace", help="trace a packet through the cluster's kube-proxy rules",
+        description="Trace the first packet of a new connection from --from to --to through the "
+                    "iptables rules kube-proxy writes on each node, and print every possible "
+                    "outcome with its probability.",
+        epilog="The packet enters the node that owns the destination IP; for a clusterIP, "
+               "externalIP or load-balancer IP it enters --via (default: the first Ready node). "
+               "A packet from a Pod or a node starts in that Pod's or node's own stack.")
+    _cluster_args(trace)
+    trace.add_argument("--from", dest="src", required=True, metavar="SRC_IP",
+                       help="source: an external client, a Pod IP, a node IP, or 127.0.0.1 (with --via)")
+    trace.add_argument("--to", dest="dst", required=True, metavar="DST_IP:PORT", help="destination address and port")
+    trace.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"),
+                       help="protocol (default TCP)")
+    trace.add_argument("--via", metavar="NODE", help="node a router sends the packet to when no node owns the destination")
+    trace.add_argument("--allow", metavar="PROTO:PORT[-PORT]:CIDR", action="append", default=[],
+                       help="attach a security group to every node that allows only these rules (repeatable), "
+                            "e.g. tcp:31000:203.0.113.0/24")
+    trace.add_argument("--json", action="store_true", help='print {"packet": {...}, "outcomes": [...]} as JSON')
+
     fixture = sub.add_parser("fixture", help="print the built-in cluster fixture",
                              description="Print the built-in fixture, a starting point for your own.")
     del fixture
@@ -56,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(default_fixture_text().decode())
             return EXIT_OK
+        if args.command == "trace":
+            return _trace(args)
         return _cluster(args)
     except KeyboardInterrupt:
         return 130
@@ -63,8 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def load_cluster(args: argparse.Namespace):
+def load_cluster(args: argparse.Namespace, progress=sys.stdout):
     """Build the cluster named by --cluster/--seed and apply each -f; errors go to stderr.
+
+    Args:
+        args: the parsed arguments.
+        progress: where kubectl's per-object success lines go (stderr keeps stdout clean).
 
     Returns:
         (cluster, status): the cluster (None if the fixture is invalid) and an exit status.
@@ -93,7 +119,7 @@ def load_cluster(args: argparse.Namespace):
             for warning in result.warnings:
                 print(warning, file=sys.stderr)
             if result.ok:
-                print(result.kubectl_line())
+                print(result.kubectl_line(), file=progress)
             else:
                 print(result.kubectl_line(), file=sys.stderr)
                 status = EXIT_FAILED
@@ -132,4 +158,40 @@ def _cluster(args: argparse.Namespace) -> int:
             import yaml
 
             print(yaml.safe_dump(doc, sort_keys=False), end="")
+    return status
+
+
+def _trace(args: argparse.Namespace) -> int:
+    host, sep, port_text = args.dst.rpartition(":")
+    if not sep or not port_text.isdigit():
+        print(f'error: --to must be DST_IP:PORT, got "{args.dst}"', file=sys.stderr)
+        return EXIT_USAGE
+    rules = []
+    for spec in args.allow:
+        parts = spec.split(":")
+        ports = parts[1].split("-") if len(parts) == 3 else []
+        if len(parts) != 3 or not all(p.isdigit() for p in ports) or len(ports) not in (1, 2):
+            print(f'error: --allow must be PROTO:PORT[-PORT]:CIDR, got "{spec}"', file=sys.stderr)
+            return EXIT_USAGE
+        rules.append((parts[0], int(ports[0]), int(ports[-1]), parts[2]))
+    cluster, status = load_cluster(args, progress=sys.stderr)
+    if cluster is None:
+        return status
+    if rules:
+        for node in cluster.api.iter("Node"):
+            cluster.firewall.attach(node["metadata"]["name"], "sg-cli")
+        for proto, lo, hi, cidr in rules:
+            try:
+                cluster.firewall.authorize("sg-cli", proto, lo, hi, cidr)
+            except ValueError as exc:
+                print(f"error: --allow {proto}:{lo}-{hi}:{cidr}: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+    report = cluster.trace(args.src, host, int(port_text), args.protocol, args.via)
+    if isinstance(report, str):
+        print(f"error: {report}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.explain(), end="")
     return status

@@ -1,0 +1,251 @@
+"""The engine's facade: a whole simulated cluster you apply, read, reconcile and clone."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .apiserver import SYSTEM_NAMESPACES, ApiError, ApiServer, ApplyOutcome
+from .controllers import Controllers
+from .datapath import DataPlane
+from .errors import ConnectionRefused, Status
+from .firewall import Firewall
+from .fixtures import Fixture, FixtureProblem, default_fixture_text, parse_fixture
+from .manifests import load_manifests
+from .objects import KINDS, Clock, copy, name_of
+from .schema import decode
+
+_LOAD_ORDER = ("Namespace", "Node", "Service", "EndpointSlice", "Endpoints", "Deployment", "ReplicaSet", "Pod")
+
+
+@dataclass
+class ObjectResult:
+    """What happened to one object of an apply or create, as kubectl reports it per object."""
+
+    ref: str  # "service/web-frontend", or "" when the document never became an object
+    source: str
+    line: int
+    action: str = ""  # "created", "configured", "unchanged", "deleted"
+    error: object = None  # Status, ConnectionRefused, or a client-side error value
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the object was accepted."""
+        return self.error is None
+
+    def kubectl_line(self, verb: str = "creating") -> str:
+        """The line kubectl prints for this object (stdout on success, stderr on error)."""
+        if self.error is None:
+            return f"{self.ref} {self.action}"
+        render = getattr(self.error, "kubectl_message", None)
+        if isinstance(self.error, Status):
+            return self.error.kubectl_message(verb, "STDIN" if self.source == "-" else self.source)
+        return render() if callable(render) else str(self.error)
+
+
+class Cluster:
+    """A simulated kubeadm cluster: apiserver, controllers, and the settings kube-proxy reads."""
+
+    def __init__(self, fixture: Fixture, seed: int = 0) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.clock = Clock()
+        self.pod_subnet = fixture.pod_subnet
+        self.kube_proxy = copy(fixture.kube_proxy)
+        flags = dict(fixture.apiserver_flags)
+        flags.setdefault("service-cluster-ip-range", fixture.service_subnet)
+        self.api = ApiServer(self.clock, self.rng, fixture.service_subnet, flags,
+                             fixture.control_plane_endpoint or "10.0.0.10:6443")
+        self.controllers = Controllers(self.api)
+        self.firewall = Firewall()
+        self.net = DataPlane(self)
+        self.problems: list[FixtureProblem] = []
+        self._bootstrap(fixture)
+        self.reconcile()
+
+    # ----------------------------------------------------------------- construction
+
+    @classmethod
+    def from_fixture(cls, data: bytes | str | None = None, source: str = "fixture.yaml",
+                     seed: int = 0) -> "Cluster | list[FixtureProblem]":
+        """Build a cluster from fixture text, or the built-in fixture when ``data`` is None.
+
+        Returns:
+            The cluster, or the fixture's problems (each with file and line).
+        """
+        if data is None:
+            return _default_cluster(seed).clone()
+        fx = parse_fixture(data, source)
+        if isinstance(fx, list):
+            return fx
+        cluster = cls(fx, seed)
+        return cluster.problems or cluster
+
+    @classmethod
+    def default(cls, seed: int = 0) -> "Cluster":
+        """A fresh copy of the built-in cluster."""
+        return _default_cluster(seed).clone()
+
+    def _bootstrap(self, fx: Fixture) -> None:
+        api = self.api
+        for ns in SYSTEM_NAMESPACES:
+            api.insert({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
+                        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+        ordered = sorted(zip(fx.objects, fx.origins), key=lambda p: _LOAD_ORDER.index(p[0]["kind"])
+                         if p[0]["kind"] in _LOAD_ORDER else len(_LOAD_ORDER))
+        has_kubernetes_svc = any(o["kind"] == "Service" and name_of(o) == "kubernetes" for o in fx.objects)
+        if not has_kubernetes_svc and api.services is not None:
+            self._kubernetes_service()
+        for obj, (source, line) in ordered:
+            kind = obj["kind"]
+            if kind not in KINDS:
+                self.problems.append(FixtureProblem(source, line, f'kind "{kind}" is not part of a cluster fixture'))
+                continue
+            if kind in ("Service", "Deployment") and api.up:
+                result = api.create(obj)
+                if isinstance(result, Status):
+                    self.problems.append(FixtureProblem(source, line, result.kubectl_message()))
+            elif kind == "Namespace" and ("", name_of(obj)) in api.objects["Namespace"]:
+                continue
+            else:
+                api.insert(copy(obj))
+
+    def _kubernetes_service(self) -> None:
+        """The default/kubernetes Service and its endpoints, which the apiserver maintains itself."""
+        api = self.api
+        assert api.services is not None
+        svc = api.services.kubernetes_service()
+        api.insert(svc)
+        host, _, port = api.endpoint.rpartition(":")
+        api.insert({"apiVersion": "v1", "kind": "Endpoints",
+                    "metadata": {"name": "kubernetes", "namespace": "default",
+                                 "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+                    "subsets": [{"addresses": [{"ip": host}],
+                                 "ports": [{"name": "https", "port": int(port or 6443), "protocol": "TCP"}]}]})
+        api.insert({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                    "metadata": {"name": "kubernetes", "namespace": "default",
+                                 "labels": {"kubernetes.io/service-name": "kubernetes"}},
+                    "addressType": "IPv4",
+                    "endpoints": [{"addresses": [host], "conditions": {"ready": True}}],
+                    "ports": [{"name": "https", "port": int(port or 6443), "protocol": "TCP"}]})
+
+    # ----------------------------------------------------------------- the API
+
+    def apply(self, data: bytes | str, source: str = "-", *, create: bool = False) -> list[ObjectResult]:
+        """kubectl apply -f (or create -f): each object on its own, as kubectl does.
+
+        Valid objects are stored; invalid ones report their error and leave the state as it
+        was. Controllers then reconcile.
+        """
+        results: list[ObjectResult] = []
+        loaded = load_manifests(data, source)
+        for err in loaded.errors:
+            results.append(ObjectResult("", err.source, err.line, error=err))
+        for doc in loaded.documents:
+            obj = doc.obj
+            ref = _ref(obj)
+            err = decode(obj, source=doc.source, duplicates=doc.duplicates).error
+            if err is not None:
+                results.append(ObjectResult(ref, doc.source, doc.line, error=err))
+                continue
+            if obj.get("kind") not in KINDS:
+                results.append(ObjectResult(ref, doc.source, doc.line,
+                                            error=Status.bad_request(f'the server does not allow this method on kind "{obj.get("kind")}"')))
+                continue
+            outcome: ApplyOutcome | dict | ApiError
+            outcome = self.api.create(obj) if create else self.api.apply(obj)
+            if isinstance(outcome, (Status, ConnectionRefused)):
+                results.append(ObjectResult(ref, doc.source, doc.line, error=outcome))
+            elif isinstance(outcome, ApplyOutcome):
+                results.append(ObjectResult(ref, doc.source, doc.line, outcome.action, warnings=outcome.warnings))
+            else:
+                results.append(ObjectResult(ref, doc.source, doc.line, "created"))
+        self.reconcile()
+        return results
+
+    def delete(self, kind: str, name: str, namespace: str = "default") -> dict | ApiError:
+        """Delete one object, then let the controllers react."""
+        out = self.api.delete(kind, name, namespace)
+        self.reconcile()
+        return out
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict | ApiError:
+        """Read one object."""
+        return self.api.get(kind, name, namespace)
+
+    def list(self, kind: str, namespace: str | None = None, selector=None) -> list[dict] | ApiError:
+        """List objects of a kind."""
+        return self.api.list(kind, namespace, selector)
+
+    def reconcile(self) -> None:
+        """Run the controllers until the cluster settles."""
+        self.controllers.reconcile()
+
+    def advance(self, seconds: float) -> None:
+        """Let simulated time pass (grace periods, eviction timeouts), then reconcile."""
+        self.clock.advance(seconds)
+        self.reconcile()
+
+    def settle(self) -> None:
+        """Reconcile, and wait out every pending Pod termination the engine started."""
+        self.reconcile()
+        for _ in range(5):
+            waits = [p["metadata"].get("deletionGracePeriodSeconds", 0) for p in self.api.iter("Pod")
+                     if p["metadata"].get("deletionTimestamp") and "deletionGracePeriodSeconds" in p["metadata"]]
+            if not waits:
+                return
+            self.advance(max(waits))
+
+    # ----------------------------------------------------------------- apiserver flags
+
+    def set_apiserver_flag(self, name: str, value: str) -> None:
+        """Edit a flag in the kube-apiserver static Pod manifest (effective after restart)."""
+        self.api.flags[name] = value
+
+    def restart_apiserver(self) -> bool:
+        """Restart kube-apiserver with the manifest's flags; False if it failed to start."""
+        ok = self.api.restart()
+        if ok:
+            self.reconcile()
+        return ok
+
+    # ----------------------------------------------------------------- copies
+
+    def clone(self) -> "Cluster":
+        """An independent copy (for checking an answer without touching the learner's cluster)."""
+        new = Cluster.__new__(Cluster)
+        new.seed = self.seed
+        new.rng = random.Random()
+        new.rng.setstate(self.rng.getstate())
+        new.clock = Clock(self.clock.now)
+        new.pod_subnet = self.pod_subnet
+        new.kube_proxy = copy(self.kube_proxy)
+        new.problems = list(self.problems)
+        new.api = self.api.clone(new.clock, new.rng)
+        new.controllers = Controllers(new.api)
+        new.controllers._next_ip = dict(self.controllers._next_ip)
+        new.firewall = self.firewall.clone()
+        new.net = DataPlane(new)
+        return new
+
+    def trace(self, src: str, dst: str, port: int, protocol: str = "TCP", via: str | None = None):
+        """Trace a new connection through the data plane (see DataPlane.trace)."""
+        return self.net.trace(src, dst, port, protocol, via)
+
+
+def _ref(obj: dict) -> str:
+    kind = str(obj.get("kind") or "")
+    resource = KINDS.get(kind, (kind.lower(),))[0]
+    singular = {"endpoints": "endpoints"}.get(resource, kind.lower())
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    prefix = f"{singular}.{group}" if group else singular
+    return f"{prefix}/{name_of(obj)}"
+
+
+@lru_cache(maxsize=4)
+def _default_cluster(seed: int) -> Cluster:
+    fx = parse_fixture(default_fixture_text(), "<built-in>")
+    assert not isinstance(fx, list), fx
+    return Cluster(fx, seed)
