@@ -206,3 +206,20 @@ def test_trace_cli_json_and_text(tmp_path, capsys) -> None:
     bad.write_text("apiVersion: v1\nkind: Node\nmetadata: {name: x}\nspec: {nope: 1}\n")
     assert main(["trace", "--cluster", str(bad), "--from", CLIENT, "--to", "10.0.0.11:1"]) == 2
     assert "invalid cluster fixture" in capsys.readouterr().err
+
+
+def test_receiving_nodes_run_only_the_rules_that_can_match_in_large_clusters(seeded: Cluster, monkeypatch) -> None:
+    import trainer.engine.datapath as datapath
+
+    full = [(o.probability, o.verdict, o.pod, o.source_seen, [(h.node, h.chain, h.rule) for h in o.hops])
+            for o in seeded.trace(CLIENT, "10.0.0.11", 31000).outcomes]
+    sliced_cluster = seeded.clone()
+    monkeypatch.setattr(datapath, "FULL_RENDER_LIMIT", 0)
+    sliced_cluster.net.iptables_save("node01")  # only the entry node is rendered whole
+    sliced = [(o.probability, o.verdict, o.pod, o.source_seen, [(h.node, h.chain, h.rule) for h in o.hops])
+              for o in sliced_cluster.trace(CLIENT, "10.0.0.11", 31000).outcomes]
+    assert sliced == full
+    assert "node02" not in sliced_cluster.net._views
+    # A node's own nodePort reached from another node still finds its Service's rules.
+    node_to_node = sliced_cluster.trace("10.0.0.11", "10.0.0.12", 31000).outcomes
+    assert {o.verdict for o in node_to_node} == {"delivered"} and len(node_to_node) == 3

@@ -46,8 +46,12 @@ class ApiServer:
         self.crash_log = ""
         self.node_port_range: PortRange | None = None
         self.objects: dict[str, dict[tuple[str, str], dict]] = {kind: {} for kind in KINDS}
+        # Sorted keys per kind, rebuilt only after an object is added or removed.
+        self._order: dict[str, list[tuple[str, str]] | None] = {kind: None for kind in KINDS}
         self.services: ServiceRegistry | None = None
         self._rv = 1000
+        #: The last store revision that touched each kind (lets readers skip unchanged kinds).
+        self.versions: dict[str, int] = {kind: 0 for kind in KINDS}
         self.restart()
 
     # ----------------------------------------------------------------- lifecycle
@@ -104,10 +108,15 @@ class ApiServer:
 
     def iter(self, kind: str, namespace: str | None = None, selector: Selector | None = None) -> Iterator[dict]:
         """Objects of a kind without copying, for the engine's own readers (controllers, proxy)."""
-        for key in sorted(self.objects[kind]):
-            obj = self.objects[kind][key]
-            if namespace is not None and KINDS[kind][1] and key[0] != namespace:
+        order = self._order[kind]
+        if order is None:
+            order = self._order[kind] = sorted(self.objects[kind])
+        store = self.objects[kind]
+        scoped = namespace is not None and KINDS[kind][1]
+        for key in order:
+            if scoped and key[0] != namespace:
                 continue
+            obj = store[key]
             if selector is not None and not selector.matches(labels_of(obj)):
                 continue
             yield obj
@@ -158,7 +167,7 @@ class ApiServer:
             if errs:
                 return Status.invalid(kind, name, errs, _group(obj))
         self._stamp_new(obj)
-        self.objects[kind][key] = obj
+        self._put(kind, key, obj)
         return copy(obj)
 
     def update(self, obj: dict) -> dict | ApiError:
@@ -191,15 +200,13 @@ class ApiServer:
                 return Status.invalid(kind, name, errs, _group(obj))
         if obj.get("spec") != old.get("spec"):
             md["generation"] = int(old["metadata"].get("generation", 1)) + 1
-        self._rv += 1
-        md["resourceVersion"] = str(self._rv)
+        md["resourceVersion"] = str(self._bump(kind))
         self.objects[kind][key] = obj
         return copy(obj)
 
     def write_status(self, obj: dict) -> None:
         """A controller's in-place write of an object it already holds (status, or its own spec)."""
-        self._rv += 1
-        obj["metadata"]["resourceVersion"] = str(self._rv)
+        obj["metadata"]["resourceVersion"] = str(self._bump(obj["kind"]))
 
     def apply(self, desired: dict) -> ApplyOutcome | ApiError:
         """kubectl apply (client-side): create, or three-way merge into the live object."""
@@ -262,6 +269,8 @@ class ApiServer:
     def remove(self, kind: str, key: tuple[str, str]) -> dict:
         """Drop an object from the store at once, releasing what it held."""
         obj = self.objects[kind].pop(key)
+        self._order[kind] = None
+        self._bump(kind)
         if kind == "Service" and self.services is not None:
             self.services.delete(obj)
         if kind == "Namespace":
@@ -277,7 +286,12 @@ class ApiServer:
         if KINDS[kind][1]:
             obj["metadata"].setdefault("namespace", "default")
         self._stamp_new(obj, keep=True)
-        self.objects[kind][self._key(kind, namespace_of(obj), name_of(obj))] = obj
+        self._put(kind, self._key(kind, namespace_of(obj), name_of(obj)), obj)
+
+    def _put(self, kind: str, key: tuple[str, str], obj: dict) -> None:
+        if key not in self.objects[kind]:
+            self._order[kind] = None
+        self.objects[kind][key] = obj
 
     def clone(self, clock: Clock, rng: random.Random) -> "ApiServer":
         """An independent copy sharing nothing mutable with this one."""
@@ -286,19 +300,29 @@ class ApiServer:
         new.clock, new.rng = clock, rng
         new.flags = dict(self.flags)
         new.running_flags = None if self.running_flags is None else dict(self.running_flags)
+        new.versions = dict(self.versions)
         new.objects = {kind: {key: copy(o) for key, o in objs.items()} for kind, objs in self.objects.items()}
+        new._order = {kind: None if keys is None else list(keys) for kind, keys in self._order.items()}
         new.services = None if self.services is None else self.services.clone(rng)
         return new
 
     # ----------------------------------------------------------------- helpers
+
+    def _bump(self, kind: str) -> int:
+        self._rv += 1
+        self.versions[kind] = self._rv
+        return self._rv
+
+    def version(self, *kinds: str) -> tuple[int, ...]:
+        """The store revisions of the given kinds: equal tuples mean nothing of them changed."""
+        return tuple(self.versions[k] for k in kinds)
 
     def _key(self, kind: str, namespace: str, name: str) -> tuple[str, str]:
         return ((namespace or "default") if KINDS[kind][1] else "", name)
 
     def _stamp_new(self, obj: dict, keep: bool = False) -> None:
         md = obj["metadata"]
-        self._rv += 1
-        md["resourceVersion"] = str(self._rv)
+        md["resourceVersion"] = str(self._bump(obj["kind"]))
         if not (keep and md.get("uid")):
             md["uid"] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         if not (keep and md.get("creationTimestamp")):

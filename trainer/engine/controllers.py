@@ -51,6 +51,7 @@ class Controllers:
     def __init__(self, api: ApiServer) -> None:
         self.api = api
         self._next_ip: dict[str, int] = {}
+        self._used_ips: dict[str, set[str]] | None = None
 
     def reconcile(self) -> None:
         """Settle the cluster: run every loop until a pass writes nothing."""
@@ -204,10 +205,11 @@ class Controllers:
     def replicasets(self) -> None:
         """Create or delete Pods until each ReplicaSet has its replicas (terminating Pods don't count)."""
         api = self.api
+        owned = self._pods_by_owner()
         for rs in list(api.iter("ReplicaSet")):
             ns = namespace_of(rs)
             uid = rs["metadata"]["uid"]
-            pods = [p for p in api.iter("Pod", ns) if (controller_of(p) or {}).get("uid") == uid]
+            pods = owned.get(uid, [])
             active = [p for p in pods if not is_terminating(p)]
             want = int(rs["spec"].get("replicas", 1))
             for _ in range(want - len(active)):
@@ -223,7 +225,8 @@ class Controllers:
                         api.mark_terminating(pod)
                     else:
                         api.remove("Pod", (ns, name_of(pod)))
-            pods = [p for p in api.iter("Pod", ns) if (controller_of(p) or {}).get("uid") == uid]
+            if len(active) != want:
+                pods = [p for p in api.iter("Pod", ns) if (controller_of(p) or {}).get("uid") == uid]
             active = [p for p in pods if not is_terminating(p)]
             ready = sum(1 for p in active if condition(p, "Ready") == "True")
             status = {"replicas": len(active), "fullyLabeledReplicas": len(active), "readyReplicas": ready,
@@ -232,6 +235,14 @@ class Controllers:
             if rs.get("status") != status:
                 rs["status"] = status
                 api.write_status(rs)
+
+    def _pods_by_owner(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        for pod in self.api.iter("Pod"):
+            ref = controller_of(pod)
+            if ref is not None:
+                out.setdefault(ref.get("uid", ""), []).append(pod)
+        return out
 
     def _new_pod(self, rs: dict) -> None:
         template = copy(rs["spec"].get("template") or {})
@@ -278,10 +289,20 @@ class Controllers:
     def schedule(self) -> None:
         """Bind each pending Pod to a feasible node, spreading a workload's replicas."""
         api = self.api
+        pending = [p for p in api.iter("Pod") if not p["spec"].get("nodeName") and not is_terminating(p)]
+        if not pending:
+            return
         nodes = list(api.iter("Node"))
-        for pod in api.iter("Pod"):
-            if pod["spec"].get("nodeName") or is_terminating(pod):
-                continue
+        # Running Pods per node, and per (node, owner), updated as this pass binds Pods.
+        per_node: dict[str, int] = {}
+        per_owner: dict[tuple[str, str], int] = {}
+        for other in api.iter("Pod"):
+            node_name = other["spec"].get("nodeName")
+            if node_name and not is_terminating(other):
+                per_node[node_name] = per_node.get(node_name, 0) + 1
+                uid = (controller_of(other) or {}).get("uid", "")
+                per_owner[(node_name, uid)] = per_owner.get((node_name, uid), 0) + 1
+        for pod in pending:
             feasible, reasons = [], {}
             for node in nodes:
                 why = _unfit(pod, node)
@@ -296,17 +317,14 @@ class Controllers:
                     set_condition(pod, "PodScheduled", "False", api.clock.iso(), "Unschedulable", msg)
                     api.write_status(pod)
                 continue
-            owner = (controller_of(pod) or {}).get("uid")
-            counts = {name_of(n): [0, 0] for n in feasible}
-            for other in api.iter("Pod"):
-                node_name = other["spec"].get("nodeName")
-                if node_name in counts and not is_terminating(other):
-                    counts[node_name][1] += 1
-                    if owner and (controller_of(other) or {}).get("uid") == owner:
-                        counts[node_name][0] += 1
-            best = min(tuple(c) for c in counts.values())
-            tied = sorted(n for n, c in counts.items() if tuple(c) == best)
-            pod["spec"]["nodeName"] = api.rng.choice(tied)
+            owner = (controller_of(pod) or {}).get("uid", "")
+            counts = {name_of(n): (per_owner.get((name_of(n), owner), 0) if owner else 0, per_node.get(name_of(n), 0))
+                      for n in feasible}
+            best = min(counts.values())
+            tied = sorted(n for n, c in counts.items() if c == best)
+            chosen = pod["spec"]["nodeName"] = api.rng.choice(tied)
+            per_node[chosen] = per_node.get(chosen, 0) + 1
+            per_owner[(chosen, owner)] = per_owner.get((chosen, owner), 0) + 1
             set_condition(pod, "PodScheduled", "True", api.clock.iso())
             for c in pod["status"]["conditions"]:
                 c.pop("reason", None)
@@ -317,6 +335,7 @@ class Controllers:
         """Start bound Pods on Ready nodes (IP from the node's podCIDR) and finalize stopped ones."""
         api = self.api
         now = api.clock.now
+        self._used_ips: dict[str, set[str]] | None = None
         for pod in list(api.iter("Pod")):
             node = api.peek("Node", pod["spec"].get("nodeName") or "", "")
             if node is None or condition(node, "Ready") != "True":
@@ -363,8 +382,12 @@ class Controllers:
         if not cidr:
             return None
         net = ipaddress.ip_network(cidr, strict=False)
-        used = {p["status"].get("podIP") for p in self.api.iter("Pod")
-                if p["spec"].get("nodeName") == name_of(node) and p.get("status")}
+        if self._used_ips is None:
+            self._used_ips = {}
+            for p in self.api.iter("Pod"):
+                if p.get("status") and p["status"].get("podIP"):
+                    self._used_ips.setdefault(p["spec"].get("nodeName") or "", set()).add(p["status"]["podIP"])
+        used = self._used_ips.setdefault(name_of(node), set())
         start = self._next_ip.get(name_of(node), 2)
         size = net.num_addresses
         for step in range(size - 3):
@@ -372,6 +395,7 @@ class Controllers:
             ip = str(net.network_address + offset)
             if ip not in used:
                 self._next_ip[name_of(node)] = offset + 1
+                used.add(ip)
                 return ip
         return None
 

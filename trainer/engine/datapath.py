@@ -26,6 +26,9 @@ _LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 # Sockets every kubeadm node has open, and the control plane's extra ones.
 _NODE_PORTS = {22: "sshd", 10250: "kubelet", 10256: "kube-proxy healthz"}
 _CONTROL_PLANE_PORTS = {6443: "kube-apiserver", 2379: "etcd", 2380: "etcd"}
+# Above this many Services, a node that only receives a forwarded packet runs the rules of
+# the Services that could match it, instead of rendering its whole ruleset.
+FULL_RENDER_LIMIT = 1000
 
 
 @dataclass
@@ -127,7 +130,7 @@ class _NodeView:
     facts: NodeFacts
     config: ProxyConfig
     proxier: NodeProxier | None
-    version: int = -1
+    version: tuple[int, ...] = ()
     text: str = ""
     ruleset: Ruleset | None = None
 
@@ -138,11 +141,52 @@ class DataPlane:
     def __init__(self, cluster: "Cluster") -> None:
         self.cluster = cluster
         self._views: dict[str, _NodeView] = {}
+        self._receiving: dict[tuple, Ruleset] = {}
+        self._svc_index: tuple | None = None
+        self._index_version: tuple[int, ...] = ()
+        self._pods_version: tuple[int, ...] = ()
+        self._node_of_ip: dict[str, dict] = {}
+        self._pod_of_ip: dict[str, dict] = {}
+        self._addresses: dict[str, list[str]] = {}
+        self._routing: dict[str, NodeRouting] = {}
+
+    def _index(self) -> None:
+        """Rebuild the node address indexes when Nodes have changed since the last lookup."""
+        api = self.cluster.api
+        version = api.version("Node")
+        if self._index_version == version:
+            return
+        self._node_of_ip, self._addresses, self._routing = {}, {}, {}
+        for node in api.iter("Node"):
+            addrs = self._compute_addresses(node)
+            self._addresses[name_of(node)] = addrs
+            for ip in addrs:
+                self._node_of_ip.setdefault(ip, node)
+        self._index_version = version
+
+    def _pod_index(self) -> dict[str, dict]:
+        """Pods by IP, rebuilt when Pods have changed."""
+        api = self.cluster.api
+        version = api.version("Pod")
+        if self._pods_version != version:
+            self._pod_of_ip = {}
+            for pod in api.iter("Pod"):
+                status = pod.get("status") or {}
+                ip = status.get("podIP")
+                if ip and status.get("phase") not in ("Succeeded", "Failed"):
+                    self._pod_of_ip.setdefault(ip, pod)
+            self._pods_version = version
+        return self._pod_of_ip
 
     # ----------------------------------------------------------------- addresses
 
     def node_addresses(self, node: dict) -> list[str]:
         """The node's own IPv4 addresses: its InternalIPs and ExternalIPs, then cni0's gateway."""
+        self._index()
+        cached = self._addresses.get(name_of(node))
+        return cached if cached is not None else self._compute_addresses(node)
+
+    def _compute_addresses(self, node: dict) -> list[str]:
         out = []
         for addr in (node.get("status") or {}).get("addresses") or []:
             if addr.get("type") in ("InternalIP", "ExternalIP"):
@@ -167,18 +211,12 @@ class DataPlane:
 
     def node_by_address(self, ip: str) -> dict | None:
         """The node that owns an address, if any."""
-        for node in self.cluster.api.iter("Node"):
-            if ip in self.node_addresses(node):
-                return node
-        return None
+        self._index()
+        return self._node_of_ip.get(ip)
 
     def pod_by_ip(self, ip: str) -> dict | None:
         """The running (or terminating) Pod with this IP, if any."""
-        for pod in self.cluster.api.iter("Pod"):
-            status = pod.get("status") or {}
-            if status.get("podIP") == ip and status.get("phase") not in ("Succeeded", "Failed"):
-                return pod
-        return None
+        return self._pod_index().get(ip)
 
     # ----------------------------------------------------------------- rules
 
@@ -194,11 +232,14 @@ class DataPlane:
         if view is None or view.facts != facts or view.config != config:
             proxier = NodeProxier(facts, config) if config.mode == "iptables" else None
             view = self._views[node_name] = _NodeView(facts, config, proxier)
-        if view.version != api._rv and view.proxier is not None:
-            text = view.proxier.sync(api.iter("Service"), api.iter("EndpointSlice"))
+        version = api.version("Service", "EndpointSlice")
+        if view.version != version and view.proxier is not None:
+            text = view.proxier.sync(api.objects["Service"].values(), api.objects["EndpointSlice"].values())
             if text is not view.text:
+                if view.ruleset is not None:
+                    view.ruleset.release()
                 view.text, view.ruleset = text, None
-            view.version = api._rv
+            view.version = version
         return view
 
     def mode(self) -> str:
@@ -224,8 +265,71 @@ class DataPlane:
             view.ruleset = parse_ruleset(view.text, lazy=True)
         return view.ruleset
 
+    def receiving_ruleset(self, node: dict, dst: str, dport: int) -> Ruleset:
+        """The rules a node runs on a packet forwarded to it from another node.
+
+        In a small cluster (or when the node's rules are already rendered) that is the
+        node's whole ruleset. In a large one it is the same renderer's output for only the
+        Services whose rules can match this packet: those that own ``dst`` (a clusterIP,
+        externalIP or load-balancer IP), or, when ``dst`` is the node's own, those with
+        ``dport`` as a nodePort or healthCheckNodePort. Every other Service's rules match
+        on addresses and ports this packet does not have.
+        """
+        api = self.cluster.api
+        name = name_of(node)
+        view = self._views.get(name)
+        if len(api.objects["Service"]) <= FULL_RENDER_LIMIT or (
+                view is not None and view.version == api.version("Service", "EndpointSlice")):
+            return self.ruleset(name)
+        local = dst in self.node_addresses(node) or ipaddress.ip_address(dst) in _LOOPBACK
+        by_ip, by_port, slices_of = self._service_index()
+        chosen = list({id(s): s for s in by_ip.get(dst, []) + (by_port.get(dport, []) if local else [])}.values())
+        keys = {(namespace_of(s), name_of(s)) for s in chosen}
+        slices = [es for k in sorted(keys) for es in slices_of.get(k, [])]
+        key = (name, tuple(sorted(keys)), api.version("Service", "EndpointSlice", "Node"))
+        cached = self._receiving.get(key)
+        if cached is None:
+            facts = NodeFacts.from_node(node, secondary_addresses=self.node_addresses(node)[1:])
+            text = NodeProxier(facts, ProxyConfig.from_dict(self.cluster.kube_proxy)).sync(chosen, slices)
+            if len(self._receiving) > 64:
+                self._receiving.clear()
+            cached = self._receiving[key] = parse_ruleset(text)
+        return cached
+
+    def _service_index(self) -> tuple[dict[str, list[dict]], dict[int, list[dict]], dict[tuple[str, str], list[dict]]]:
+        """Services by the addresses they own and by their node ports; slices by Service."""
+        api = self.cluster.api
+        version = api.version("Service", "EndpointSlice")
+        if self._svc_index is not None and self._svc_index[0] == version:
+            return self._svc_index[1]
+        by_ip: dict[str, list[dict]] = {}
+        by_port: dict[int, list[dict]] = {}
+        for svc in api.objects["Service"].values():
+            spec = svc["spec"]
+            owned = set(spec.get("clusterIPs") or [spec.get("clusterIP")]) | set(spec.get("externalIPs") or [])
+            owned |= {i.get("ip") for i in (svc.get("status") or {}).get("loadBalancer", {}).get("ingress") or []}
+            for ip in owned:
+                by_ip.setdefault(ip, []).append(svc)
+            for port in {p.get("nodePort") for p in spec.get("ports") or []} | {spec.get("healthCheckNodePort")}:
+                if port:
+                    by_port.setdefault(port, []).append(svc)
+        slices_of: dict[tuple[str, str], list[dict]] = {}
+        for es in api.objects["EndpointSlice"].values():
+            owner = (es["metadata"].get("labels") or {}).get("kubernetes.io/service-name")
+            if owner:
+                slices_of.setdefault((namespace_of(es), owner), []).append(es)
+        self._svc_index = (version, (by_ip, by_port, slices_of))
+        return by_ip, by_port, slices_of
+
     def routing(self, node: dict) -> NodeRouting:
         """The node's addresses and routes: own pod CIDR on cni0, loopback on lo, the rest via eth0."""
+        self._index()
+        cached = self._routing.get(name_of(node))
+        if cached is None:
+            cached = self._routing[name_of(node)] = self._compute_routing(node)
+        return cached
+
+    def _compute_routing(self, node: dict) -> NodeRouting:
         addrs = self.node_addresses(node)
         cidr = (node.get("spec") or {}).get("podCIDR")
         pod_net = ipaddress.ip_network(cidr, strict=False) if cidr else None
@@ -316,7 +420,8 @@ class DataPlane:
             entry: what the entry node's rules did (dnat, masquerade, touched); None on the entry node.
         """
         name = name_of(node)
-        traced = run_rules(self.ruleset(name), packet, self.routing(node), origin=origin)
+        rules = self.ruleset(name) if entry is None else self.receiving_ruleset(node, packet.dst, packet.dport)
+        traced = run_rules(rules, packet, self.routing(node), origin=origin)
         results: list[PathOutcome] = []
         for out in traced.outcomes:
             p = prob * out.probability

@@ -32,15 +32,29 @@ def find_port(pod: dict, svc_port: dict) -> int | None:
     return None
 
 
-def _wanted_pods(api: "ApiServer", svc: dict) -> list[dict]:
-    selector = from_match_labels(svc["spec"].get("selector"))
-    out = []
-    for pod in api.iter("Pod", namespace_of(svc), selector):
+PodIndex = dict[tuple[str, str, str], list[dict]]
+
+
+def _pod_index(api: "ApiServer") -> PodIndex:
+    """Pods that can be endpoints (have an IP, not finished), by (namespace, label key, value)."""
+    index: PodIndex = {}
+    for pod in api.iter("Pod"):
         status = pod.get("status") or {}
         if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
             continue
-        out.append(pod)
-    return out
+        ns = namespace_of(pod)
+        for key, value in labels_of(pod).items():
+            index.setdefault((ns, key, value), []).append(pod)
+    return index
+
+
+def _wanted_pods(svc: dict, index: PodIndex) -> list[dict]:
+    selector = svc["spec"].get("selector") or {}
+    ns = namespace_of(svc)
+    # Start from the rarest label of the selector, then check the rest.
+    candidates = min((index.get((ns, k, str(v)), []) for k, v in selector.items()), key=len)
+    match = from_match_labels(selector)
+    return [pod for pod in candidates if match.matches(labels_of(pod))]
 
 
 def _endpoint(api: "ApiServer", pod: dict, publish_not_ready: bool) -> dict:
@@ -63,11 +77,11 @@ def _endpoint(api: "ApiServer", pod: dict, publish_not_ready: bool) -> dict:
     return ep
 
 
-def _desired_slices(api: "ApiServer", svc: dict) -> list[tuple[list[dict], list[dict]]]:
+def _desired_slices(api: "ApiServer", svc: dict, index: PodIndex) -> list[tuple[list[dict], list[dict]]]:
     """(ports, endpoints) per slice: Pods are grouped by how the Service's ports resolve on them."""
     publish = bool(svc["spec"].get("publishNotReadyAddresses"))
     groups: dict[tuple, tuple[list[dict], list[dict]]] = {}
-    for pod in _wanted_pods(api, svc):
+    for pod in _wanted_pods(svc, index):
         ports = []
         for sp in svc["spec"].get("ports") or []:
             number = find_port(pod, sp)
@@ -87,6 +101,7 @@ def sync_endpoints(api: "ApiServer") -> None:
     """Bring every selector Service's EndpointSlices and Endpoints in line with its Pods."""
     from .apiserver import random_suffix
 
+    index = _pod_index(api)
     slices_by_svc: dict[tuple[str, str], list[dict]] = {}
     for es in api.iter("EndpointSlice"):
         svc_name = labels_of(es).get(SERVICE_NAME_LABEL)
@@ -101,7 +116,7 @@ def sync_endpoints(api: "ApiServer") -> None:
         existing = [es for es in slices_by_svc.get((ns, name), [])
                     if labels_of(es).get(MANAGED_BY_LABEL) == SLICE_CONTROLLER]
         # A Service with no Pods still gets one empty placeholder slice.
-        desired = _desired_slices(api, svc) or [(None, None)]
+        desired = _desired_slices(api, svc, index) or [(None, None)]
         for i, (ports, eps) in enumerate(desired):
             if i < len(existing):
                 es = existing[i]
