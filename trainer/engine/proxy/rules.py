@@ -384,7 +384,7 @@ class Chain:
     """A chain: its declaration and its rules, compiled on first use."""
 
     __slots__ = ("table", "name", "policy", "builtin", "line_number", "declaration",
-                 "_lines", "_rules", "_names", "index")
+                 "_spans", "_text", "_count", "_rules", "_names", "index")
 
     def __init__(self, table: str, name: str, policy: str | None, line_number: int,
                  declaration: str, names: dict[str, "Chain"]) -> None:
@@ -394,7 +394,12 @@ class Chain:
         self.builtin = policy is not None
         self.line_number = line_number
         self.declaration = declaration
-        self._lines: list[tuple[int, str]] = []
+        # Where the chain's rule lines sit in the dump: [start, end, first line number] per
+        # run of consecutive lines. iptables-save writes a chain's rules together, so this
+        # is usually one span; the lines are only split out when the chain is compiled.
+        self._spans: list[list[int]] = []
+        self._text = ""
+        self._count = 0
         self._rules: tuple[Rule, ...] | None = None
         self._names = names
         self.index: object = None  # the interpreter's dispatch index, built on demand
@@ -413,23 +418,42 @@ class Chain:
         """
         if self._rules is None:
             table, names = self.table, self._names
-            if gc.isenabled() and len(self._lines) > 1000:
+            lines = self._numbered_lines()
+            if gc.isenabled() and len(lines) > 1000:
                 with no_gc():
-                    self._rules = tuple(_compile_rule(table, names, n, text) for n, text in self._lines)
+                    self._rules = tuple(_compile_rule(table, names, n, text) for n, text in lines)
             else:
-                self._rules = tuple(_compile_rule(table, names, n, text) for n, text in self._lines)
-            self._lines = []
+                self._rules = tuple(_compile_rule(table, names, n, text) for n, text in lines)
+            self._spans, self._text = [], ""
         return self._rules
+
+    def _numbered_lines(self) -> list[tuple[int, str]]:
+        """(line number, line) of each rule, cut from the dump."""
+        out: list[tuple[int, str]] = []
+        for start, end, first in self._spans:
+            for i, raw in enumerate(self._text[start:end].split("\n")):
+                out.append((first + i, raw.rstrip("\r")))
+        return out
+
+    def _add_line(self, text: str, start: int, end: int, line_number: int) -> None:
+        """Record one rule line found at text[start:end]."""
+        self._text = text
+        self._count += 1
+        last = self._spans[-1] if self._spans else None
+        if last is not None and last[1] + 1 == start:
+            last[1] = end
+        else:
+            self._spans.append([start, end, line_number])
 
     @property
     def lines(self) -> list[str]:
         """The rule lines of this chain, verbatim."""
         if self._rules is None:
-            return [text for _, text in self._lines]
+            return [text for _, text in self._numbered_lines()]
         return [rule.text for rule in self._rules]
 
     def __len__(self) -> int:
-        return len(self._rules) if self._rules is not None else len(self._lines)
+        return len(self._rules) if self._rules is not None else self._count
 
     def __repr__(self) -> str:
         return f"Chain({self.table}/{self.name}, {len(self)} rules)"
@@ -461,6 +485,17 @@ class Ruleset:
         """The named chain of a table, or None when either is absent."""
         tab = self.tables.get(table)
         return tab.chains.get(name) if tab is not None else None
+
+    def release(self) -> None:
+        """Break the chain <-> chain-table references, so a discarded ruleset is freed at once.
+
+        Chains point at their table's chain dict (to resolve jumps), which points back at
+        them; without this, a big ruleset waits for the cyclic garbage collector.
+        """
+        for table in self.tables.values():
+            for chain in table.chains.values():
+                chain._names = {}
+            table.chains.clear()
 
     def compile_all(self) -> None:
         """Compile every chain now, so that any bad rule is reported.
@@ -533,13 +568,27 @@ def parse_ruleset(text: str, *, lazy: bool = False) -> Ruleset:
     return ruleset
 
 
+def _iter_lines(text: str):
+    """(offset, line) for each line, without holding every line of a big dump at once."""
+    pos, size = 0, len(text)
+    while True:
+        end = text.find("\n", pos)
+        if end < 0:
+            yield pos, text[pos:]
+            return
+        yield pos, text[pos:end]
+        pos = end + 1
+        if pos > size:
+            return
+
+
 def _split_tables(text: str) -> Ruleset:
     """Read the table, chain and COMMIT lines; file each rule line under its chain."""
     tables: dict[str, Table] = {}
     table: Table | None = None
     chains: dict[str, Chain] = {}
     line_number = 0
-    for line_number, raw in enumerate(text.split("\n"), 1):
+    for line_number, (start, raw) in enumerate(_iter_lines(text), 1):
         line = raw.rstrip("\r")
         if not line:
             continue
@@ -566,7 +615,7 @@ def _split_tables(text: str) -> Ruleset:
             chain = chains.get(name)
             if chain is None:
                 raise RulesError(line_number, line, f"chain `{name}' does not exist")
-            chain._lines.append((line_number, line))
+            chain._add_line(text, start, start + len(raw), line_number)
         elif first == ":":
             if table is None:
                 raise RulesError(line_number, line, "no table specified")
