@@ -466,6 +466,15 @@ class DataPlane:
                 results.append(self._deliver_to_pod(pod, final.dport, final.proto.upper(), seen, path, p, dnat,
                                                     masq, name, touched))
                 continue
+            if out.dnat is not None and out.source_nat is None and not self._replies_return_here(node, seen):
+                # The endpoint answers ``seen`` straight back (host-gw routes); the reply never
+                # crosses this node, so conntrack here cannot undo the DNAT and the client's
+                # node drops the SYN-ACK as INVALID (kubernetes/kubernetes#74383).
+                results.append(PathOutcome(p, "dropped", dnat, masq, None, name, seen, path,
+                                           f"{name} DNATs to {out.dnat} on another node without SNAT: the reply "
+                                           f"goes straight back to {seen}, bypassing {name}, and the connection "
+                                           "times out (asymmetric return path)."))
+                continue
             nname = name_of(next_node)
             path.append(Hop(name, "routing", "", f"{final.dst} via {self._primary(next_node)} dev eth0",
                             f"forward to {nname}"))
@@ -532,6 +541,14 @@ class DataPlane:
         if iface == "lo":
             return "127.0.0.1"
         return self._primary(node)
+
+    def _replies_return_here(self, node: dict, ip: str) -> bool:
+        """Whether a reply to ``ip`` from another node is routed back through ``node``: it is
+        one of the node's addresses or in its pod CIDR."""
+        if ip in self.node_addresses(node):
+            return True
+        cidr = (node.get("spec") or {}).get("podCIDR")
+        return bool(cidr) and ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
 
     @staticmethod
     def _primary(node: dict) -> str:
