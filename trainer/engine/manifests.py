@@ -489,6 +489,9 @@ def _translate_problem(exc: yaml.MarkedYAMLError) -> str:
     """Turn a PyYAML problem into go-yaml's wording (libyaml's C messages already match)."""
     problem = exc.problem or "unknown problem parsing YAML content"
     context = exc.context or ""
+    if "exceeded maximum nesting depth" in problem:
+        # Newer libyaml builds stop deep documents themselves; report our own limit's words.
+        return f"exceeded max depth of {MAX_DEPTH}"
     for old, new in _PURE_TRANSLATIONS:
         if old in problem:
             return new
