@@ -223,3 +223,35 @@ def test_receiving_nodes_run_only_the_rules_that_can_match_in_large_clusters(see
     # A node's own nodePort reached from another node still finds its Service's rules.
     node_to_node = sliced_cluster.trace("10.0.0.11", "10.0.0.12", 31000).outcomes
     assert {o.verdict for o in node_to_node} == {"delivered"} and len(node_to_node) == 3
+
+
+def test_fixture_load_balancer_ingress_is_kept_and_routed() -> None:
+    from trainer.engine.fixtures import default_fixture_text
+
+    text = default_fixture_text().decode().replace(
+        "nodePortAddresses: []", "nodePortAddresses: [10.0.0.0/24, fd00::/64]") + """
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  selector: {app: web-frontend}
+  ports: [{port: 80, targetPort: 80, nodePort: 30500}]
+status:
+  loadBalancer:
+    ingress: [{ip: 198.51.100.10}]
+"""
+    cluster = Cluster.from_fixture(text, "lb.yaml")
+    assert isinstance(cluster, Cluster), cluster
+    assert cluster.api.peek("Service", "lb")["status"] == {"loadBalancer": {"ingress": [{"ip": "198.51.100.10"}]}}
+    cluster.apply(SEED_DEPLOYMENT, "d.yaml")
+    report = cluster.trace(CLIENT, "198.51.100.10", 80, via="node01")
+    assert report.entry_node == "node01" and {o.verdict for o in report.outcomes} == {"delivered"}
+    assert len(report.outcomes) == 3 and all(o.masquerade for o in report.outcomes)
+    rules = cluster.net.iptables_save("node01")
+    assert "-d 198.51.100.10/32" in rules and "KUBE-FW-" not in rules  # no source ranges, no firewall chain
+    # nodePortAddresses mixes families: the IPv4 CIDR selects 10.0.0.11 (not cni0's 10.244.1.1),
+    # so KUBE-NODEPORTS is reached per address instead of by addrtype LOCAL, as upstream.
+    assert '-A KUBE-SERVICES -d 10.0.0.11/32 -m comment --comment "kubernetes service nodeports;' in rules
+    assert "-d 10.244.1.1/32" not in rules and "--dst-type LOCAL -j KUBE-NODEPORTS" not in rules
