@@ -1,0 +1,1 @@
+"""The sandbox console: a small shell with kubectl, curl, node shells and the aws CLI over the engine."""
