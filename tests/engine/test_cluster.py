@@ -89,6 +89,18 @@ def test_reapply_without_nodeport_keeps_the_allocated_one(cluster: Cluster) -> N
 
 def test_invalid_object_in_multi_document_leaves_state_untouched(cluster: Cluster) -> None:
     bad = SEED_SERVICE_31000.replace("31000", "40000").replace("name: web-frontend", "name: bad", 1)
+    registry = cluster.api.services
+    ports_before = registry.port_allocator.allocated()
+    ips_before = {f: a.allocated() for f, a in registry.ip_allocators.items()}
+    rng_before = cluster.rng.getstate()
+    alone = cluster.clone()
+    [rejected] = alone.apply(bad, "bad.yaml")
+    assert not rejected.ok
+    # A rejected object leaves everything as it was: objects, allocations, even the RNG.
+    assert alone.api.objects == cluster.api.objects
+    assert alone.api.services.port_allocator.allocated() == ports_before
+    assert {f: a.allocated() for f, a in alone.api.services.ip_allocators.items()} == ips_before
+    assert alone.rng.getstate() == rng_before
     before = {k: dict(v) for k, v in cluster.api.objects.items()}
     results = cluster.apply(bad + "---\n" + SEED_SERVICE_30080, "two.yaml")
     assert not results[0].ok
@@ -135,6 +147,7 @@ def test_rollout_replaces_replicaset(seeded: Cluster) -> None:
 def test_cordon_keeps_new_pods_off_the_node(cluster: Cluster) -> None:
     node = cluster.api.peek("Node", "node02", "")
     node["spec"]["unschedulable"] = True
+    cluster.api.write_status(node)
     cluster.reconcile()
     taints = cluster.api.peek("Node", "node02", "")["spec"]["taints"]
     assert {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"} in taints
@@ -144,27 +157,27 @@ def test_cordon_keeps_new_pods_off_the_node(cluster: Cluster) -> None:
 
 def test_no_schedulable_node_leaves_pods_pending_with_reason(cluster: Cluster) -> None:
     for name in ("node01", "node02"):
-        cluster.api.peek("Node", name, "")["spec"]["unschedulable"] = True
+        node = cluster.api.peek("Node", name, "")
+        node["spec"]["unschedulable"] = True
+        cluster.api.write_status(node)
     cluster.reconcile()
     cluster.apply(SEED_DEPLOYMENT, "web.yaml")
     pod = pods_of(cluster)[0]
     assert pod["status"]["phase"] == "Pending"
     msg = next(c["message"] for c in pod["status"]["conditions"] if c["type"] == "PodScheduled")
     assert msg == ("0/3 nodes are available: 1 node(s) had untolerated taint "
-                   "{node-role.kubernetes.io/control-plane: }, 2 node(s) were unschedulable.")
+                   "{node-role.kubernetes.io/control-plane: }, 2 node(s) were unschedulable. "
+                   "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
 
 
 def test_node_not_ready_marks_pods_unready_then_evicts(seeded: Cluster) -> None:
     victim = pods_of(seeded)[0]["spec"]["nodeName"]
-    node = seeded.api.peek("Node", victim, "")
-    from trainer.engine.objects import set_condition
-
-    set_condition(node, "Ready", "Unknown", seeded.clock.iso(), "NodeStatusUnknown", "Kubelet stopped posting node status.")
-    seeded.reconcile()
+    assert seeded.set_node_ready(victim, "Unknown")
     on_victim = [p for p in pods_of(seeded) if p["spec"]["nodeName"] == victim]
     assert on_victim and all(condition(p, "Ready") == "False" for p in on_victim)
     taints = seeded.api.peek("Node", victim, "")["spec"]["taints"]
-    assert {t["effect"] for t in taints if t["key"] == "node.kubernetes.io/not-ready"} == {"NoSchedule", "NoExecute"}
+    # Ready=Unknown means the kubelet stopped reporting: the node is unreachable.
+    assert {t["effect"] for t in taints if t["key"] == "node.kubernetes.io/unreachable"} == {"NoSchedule", "NoExecute"}
     es = next(s for s in seeded.api.iter("EndpointSlice", "default") if name_of(s).startswith("web-frontend-"))
     assert sum(1 for e in es["endpoints"] if e["conditions"]["ready"]) == 3 - len(on_victim)
     seeded.advance(300)
@@ -208,15 +221,30 @@ def test_delete_service_releases_its_node_port(seeded: Cluster) -> None:
     assert [r.ok for r in seeded.apply(SEED_SERVICE_31000, "svc.yaml")] == [True]
 
 
-def test_same_seed_same_names_and_clone_is_independent() -> None:
-    a, b = Cluster.default(7), Cluster.default(7)
-    a.apply(SEED_DEPLOYMENT, "d.yaml")
-    b.apply(SEED_DEPLOYMENT, "d.yaml")
-    assert sorted(name_of(p) for p in pods_of(a)) == sorted(name_of(p) for p in pods_of(b))
-    c = a.clone()
+def test_same_seed_same_names_different_seed_different_names() -> None:
+    from trainer.engine.fixtures import default_fixture_text
+
+    def names(seed: int) -> list[str]:
+        cluster = Cluster.from_fixture(default_fixture_text(), "fx.yaml", seed)
+        cluster.apply(SEED_DEPLOYMENT + "---\n" + SEED_SERVICE_31000.replace("    nodePort: 31000\n", ""), "d.yaml")
+        svc = cluster.api.peek("Service", "web-frontend")["spec"]
+        return sorted(name_of(p) for p in pods_of(cluster)) + [svc["clusterIP"], str(svc["ports"][0]["nodePort"])]
+
+    assert names(7) == names(7)
+    assert names(7) != names(8)
+
+
+def test_clone_is_independent(seeded: Cluster) -> None:
+    c = seeded.clone()
     c.delete("Deployment", "web-frontend")
-    assert a.api.peek("Deployment", "web-frontend") is not None
+    c.firewall.attach("node01", "sg-1")
+    c.kube_proxy["mode"] = "ipvs"
+    assert c.apply(SEED_SERVICE_30080.replace("name: web-frontend", "name: other", 1), "o.yaml")[0].ok
+    assert seeded.api.peek("Deployment", "web-frontend") is not None
     assert c.api.peek("Deployment", "web-frontend") is None
+    assert seeded.firewall.attached == {} and seeded.kube_proxy["mode"] == "iptables"
+    assert 30080 not in seeded.api.services.port_allocator.allocated()
+    assert seeded.apply(SEED_SERVICE_30080.replace("name: web-frontend", "name: mine", 1), "m.yaml")[0].ok
 
 
 def test_bad_range_takes_apiserver_down_until_fixed(seeded: Cluster) -> None:
@@ -350,3 +378,162 @@ def test_unknown_namespace_and_already_exists(cluster: Cluster) -> None:
     assert isinstance(again.error, Status)
     assert again.kubectl_line() == ('Error from server (AlreadyExists): error when creating "a.yaml": '
                                     'services "web-frontend" already exists')
+
+
+def test_bad_range_fixture_heals_on_restart() -> None:
+    from trainer.engine.fixtures import default_fixture_text
+
+    text = default_fixture_text().decode().replace("value: 30000-32767", "value: abc")
+    cluster = Cluster.from_fixture(text, "bad-range.yaml")
+    assert isinstance(cluster, Cluster) and not cluster.api.up
+    assert cluster.api.crash_log == ('Error: invalid argument "abc" for "--service-node-port-range" flag: '
+                                     'strconv.Atoi: parsing "abc": invalid syntax')
+    cluster.set_apiserver_flag("service-node-port-range", "30000-32767")
+    assert cluster.restart_apiserver()
+    assert cluster.get("Service", "kubernetes")["spec"]["clusterIP"] == "10.96.0.1"
+    dns = cluster.get("Service", "kube-dns", "kube-system")
+    assert dns["spec"]["type"] == "ClusterIP" and dns["spec"]["clusterIP"] == "10.96.0.10"
+    taken = "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.96.0.10, ports: [{port: 1}]}\n"
+    assert "provided IP is already allocated" in cluster.apply(taken, "x.yaml")[0].kubectl_line()
+
+
+def test_node_recovery_makes_pods_ready_again(seeded: Cluster) -> None:
+    assert seeded.set_node_ready("node02", "False")
+    assert all(condition(p, "Ready") == "False" for p in pods_of(seeded) if p["spec"]["nodeName"] == "node02")
+    taints = seeded.api.peek("Node", "node02", "")["spec"]["taints"]
+    assert {t["key"] for t in taints} == {"node.kubernetes.io/not-ready"}
+    assert seeded.set_node_ready("node02", "True")
+    assert all(condition(p, "Ready") == "True" for p in pods_of(seeded))
+    assert "taints" not in seeded.api.peek("Node", "node02", "")["spec"]
+
+
+def test_eviction_counts_from_the_taint_when_the_condition_has_no_time(seeded: Cluster) -> None:
+    node = seeded.api.peek("Node", "node02", "")
+    cond = next(c for c in node["status"]["conditions"] if c["type"] == "Ready")
+    cond["status"] = "False"
+    cond.pop("lastTransitionTime", None)
+    seeded.api.write_status(node)
+    seeded.reconcile()
+    seeded.advance(299)
+    assert not any(p["metadata"].get("deletionTimestamp") for p in pods_of(seeded))
+    seeded.advance(1)
+    assert all(p["metadata"].get("deletionTimestamp") for p in pods_of(seeded) if p["spec"]["nodeName"] == "node02")
+
+
+def test_rollout_with_unready_pods_stalls_and_old_pods_keep_serving(seeded: Cluster) -> None:
+    broken = SEED_DEPLOYMENT.replace("nginx:1.27", "nginx:1.28").replace(
+        "        - containerPort: 80\n",
+        "        - containerPort: 80\n        readinessProbe:\n          tcpSocket:\n            port: 8080\n")
+    seeded.apply(broken, "web.yaml")
+    seeded.settle()
+    live = [p for p in pods_of(seeded) if not p["metadata"].get("deletionTimestamp")]
+    old = [p for p in live if p["spec"]["containers"][0]["image"] == "nginx:1.27"]
+    new = [p for p in live if p["spec"]["containers"][0]["image"] == "nginx:1.28"]
+    # maxSurge 25% of 3 rounds up to 1, maxUnavailable rounds down to 0.
+    assert len(old) == 3 and len(new) == 1 and condition(new[0], "Ready") == "False"
+    assert {o.verdict for o in seeded.trace("203.0.113.7", "10.0.0.11", 31000).outcomes} == {"delivered"}
+    dep = seeded.api.peek("Deployment", "web-frontend")
+    assert dep["status"]["updatedReplicas"] == 1 and dep["status"]["readyReplicas"] == 3
+
+
+def test_recreate_strategy_removes_old_pods_first(seeded: Cluster) -> None:
+    recreate = SEED_DEPLOYMENT.replace("  replicas: 3\n", "  replicas: 3\n  strategy:\n    type: Recreate\n")
+    seeded.apply(recreate.replace("nginx:1.27", "nginx:1.28"), "web.yaml")
+    assert {p["spec"]["containers"][0]["image"] for p in pods_of(seeded)} == {"nginx:1.27"}
+    seeded.settle()
+    assert {p["spec"]["containers"][0]["image"] for p in pods_of(seeded)} == {"nginx:1.28"}
+
+
+def test_changing_a_deployment_selector_is_refused(seeded: Cluster) -> None:
+    changed = SEED_DEPLOYMENT.replace("app: web-frontend", "app: web")
+    [result] = seeded.apply(changed, "web.yaml")
+    assert not result.ok and "field is immutable" in result.kubectl_line()
+    assert result.kubectl_line().startswith('The Deployment "web-frontend" is invalid: ')
+
+
+def test_client_status_is_ignored_on_create(cluster: Cluster) -> None:
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx:1.27}]\n"
+           "status: {phase: Running, podIP: 10.244.1.77}\n")
+    assert cluster.apply(pod, "p.yaml")[0].ok
+    stored = cluster.api.peek("Pod", "p")
+    assert stored["status"]["podIP"] != "10.244.1.77"
+    node = cluster.api.peek("Node", stored["spec"]["nodeName"], "")
+    assert ipaddress.ip_address(stored["status"]["podIP"]) in ipaddress.ip_network(node["spec"]["podCIDR"])
+
+
+def test_bad_documents_are_errors_not_crashes(cluster: Cluster) -> None:
+    [no_meta] = cluster.apply("apiVersion: v1\nkind: Service\nspec: {ports: [{port: 80}]}\n", "n.yaml")
+    assert not no_meta.ok and "name or generateName is required" in no_meta.kubectl_line()
+    [null_meta] = cluster.apply("apiVersion: v1\nkind: Service\nmetadata: null\nspec: {ports: [{port: 80}]}\n", "n.yaml")
+    assert not null_meta.ok
+    generate = "apiVersion: v1\nkind: Service\nmetadata: {generateName: web-}\nspec: {ports: [{port: 80}]}\n"
+    [applied] = cluster.apply(generate, "g.yaml")
+    assert applied.kubectl_line() == "error: from web-: cannot use generate name with apply"
+    [created] = cluster.apply(generate, "g.yaml", create=True)
+    assert re.fullmatch(f"service/web-{NAME_CHARS}{{5}} created", created.kubectl_line())
+    assert isinstance(cluster.get("Widget", "x"), Status)
+
+
+def test_system_namespaces_cannot_be_deleted(cluster: Cluster) -> None:
+    out = cluster.delete("Namespace", "default", "")
+    assert isinstance(out, Status)
+    assert out.kubectl_message() == ('Error from server (Forbidden): namespaces "default" is forbidden: '
+                                     "this namespace may not be deleted")
+    assert cluster.api.peek("Service", "kubernetes") is not None
+
+
+def test_pods_of_a_deleted_node_are_collected_and_replaced(seeded: Cluster) -> None:
+    seeded.delete("Node", "node02", "")
+    live = pods_of(seeded)
+    assert len(live) == 3 and {p["spec"]["nodeName"] for p in live} == {"node01"}
+
+
+def test_publish_not_ready_addresses_and_terminating(seeded: Cluster) -> None:
+    svc = SEED_SERVICE_31000.replace("  type: NodePort\n", "  type: NodePort\n  publishNotReadyAddresses: true\n")
+    seeded.apply(svc, "svc.yaml")
+    seeded.apply(SEED_DEPLOYMENT.replace("replicas: 3", "replicas: 2"), "web.yaml")
+    es = next(s for s in seeded.api.iter("EndpointSlice", "default") if name_of(s).startswith("web-frontend-"))
+    terminating = [e for e in es["endpoints"] if e["conditions"]["terminating"]]
+    assert len(terminating) == 1 and terminating[0]["conditions"]["ready"] is True
+
+
+def test_user_endpoints_are_mirrored_per_subset_and_removed_with_them(cluster: Cluster) -> None:
+    manifests = """\
+apiVersion: v1
+kind: Service
+metadata: {name: ext}
+spec: {ports: [{name: a, port: 80}, {name: b, port: 81}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: ext}
+subsets:
+- addresses: [{ip: 1.2.3.4}]
+  ports: [{name: a, port: 80}]
+- addresses: [{ip: 5.6.7.8}]
+  ports: [{name: b, port: 81}]
+"""
+    assert all(r.ok for r in cluster.apply(manifests, "ext.yaml"))
+    slices = sorted((s for s in cluster.api.iter("EndpointSlice", "default") if name_of(s).startswith("ext-")),
+                    key=lambda s: s["endpoints"][0]["addresses"][0])
+    assert [(s["endpoints"][0]["addresses"][0], s["ports"][0]["port"]) for s in slices] == [("1.2.3.4", 80),
+                                                                                            ("5.6.7.8", 81)]
+    cluster.delete("Endpoints", "ext")
+    assert not [s for s in cluster.api.iter("EndpointSlice", "default") if name_of(s).startswith("ext-")]
+
+
+def test_fixture_problems_are_reported_not_raised() -> None:
+    from trainer.engine.fixtures import default_fixture_text
+
+    base = default_fixture_text().decode()
+    bad_cidr = Cluster.from_fixture(base.replace("podCIDR: 10.244.2.0/24", "podCIDR: 10.244.2.0/33"), "c.yaml")
+    assert isinstance(bad_cidr, list) and 'spec.podCIDRs[0]: Invalid value: "10.244.2.0/33"' in str(bad_cidr[0])
+    bad_subnet = Cluster.from_fixture(base.replace("serviceSubnet: 10.96.0.0/12", "serviceSubnet: 10.96.0.0/33"), "s.yaml")
+    assert isinstance(bad_subnet, list) and "networking.serviceSubnet" in str(bad_subnet[0])
+    bad_proxy = Cluster.from_fixture(base.replace("clusterCIDR: 10.244.0.0/16", "clusterCIDR: nope"), "p.yaml")
+    assert isinstance(bad_proxy, list) and "KubeProxyConfiguration" in str(bad_proxy[0])
+    no_port = Cluster.from_fixture(base.replace("controlPlaneEndpoint: 10.0.0.10:6443",
+                                                "controlPlaneEndpoint: k8s.example.com"), "e.yaml")
+    assert isinstance(no_port, Cluster) and no_port.api.endpoint == "k8s.example.com:6443"
+    es = no_port.api.peek("EndpointSlice", "kubernetes")
+    assert es["endpoints"][0]["addresses"] == ["10.0.0.10"] and es["ports"][0]["port"] == 6443

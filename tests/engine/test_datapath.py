@@ -161,10 +161,7 @@ def test_terminating_endpoints_serve_when_nothing_else_is_ready(seeded: Cluster)
 
 
 def test_node_not_ready_drops(seeded: Cluster) -> None:
-    from trainer.engine.objects import set_condition
-
-    set_condition(seeded.api.peek("Node", "node02", ""), "Ready", "Unknown", seeded.clock.iso())
-    seeded.api.write_status(seeded.api.peek("Node", "node02", ""))
+    assert seeded.set_node_ready("node02", "Unknown")
     [out] = seeded.trace(CLIENT, "10.0.0.12", 31000).outcomes
     assert out.verdict == "dropped"
 
@@ -255,3 +252,14 @@ status:
     # so KUBE-NODEPORTS is reached per address instead of by addrtype LOCAL, as upstream.
     assert '-A KUBE-SERVICES -d 10.0.0.11/32 -m comment --comment "kubernetes service nodeports;' in rules
     assert "-d 10.244.1.1/32" not in rules and "--dst-type LOCAL -j KUBE-NODEPORTS" not in rules
+
+
+def test_trace_refuses_what_it_cannot_answer(seeded: Cluster) -> None:
+    ghost = ("apiVersion: v1\nkind: Pod\nmetadata: {name: ghost}\nspec:\n  nodeName: gone\n"
+             "  containers: [{name: c, image: nginx:1.27}]\nstatus: {phase: Running, podIP: 10.244.9.9}\n")
+    fx = seeded.clone()
+    fx.api.insert(__import__("yaml").safe_load(ghost))
+    assert "does not exist" in fx.trace("10.244.9.9", "10.0.0.11", 31000)
+    seeded.kube_proxy = dict(seeded.kube_proxy, mode="ipvs")
+    assert seeded.trace(CLIENT, "10.0.0.11", 31000) == ('kube-proxy runs in "ipvs" mode: the tracer follows '
+                                                        "iptables rules only")

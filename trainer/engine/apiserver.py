@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from . import defaults, validation
-from .errors import ConnectionRefused, FieldError, Status, required
+from .errors import ClientSideError, ConnectionRefused, FieldError, Status, required
 from .flags import PortRange, parse_node_port_range
 from .labels import Selector
 from .merge import LAST_APPLIED, annotate, last_applied, three_way
@@ -17,7 +17,10 @@ from .services import ServiceRegistry
 
 DEFAULT_NODE_PORT_RANGE = "30000-32767"
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+# The NamespaceLifecycle admission plugin refuses to delete these.
+_UNDELETABLE_NAMESPACES = ("default", "kube-public", "kube-system")
 ApiError = Status | ConnectionRefused
+_NO_RESOURCE = Status(404, "NotFound", "the server could not find the requested resource")
 
 
 @dataclass
@@ -80,7 +83,8 @@ class ApiServer:
         services = [svc for svc in self.objects["Service"].values()]
         if self.services is None:
             self.services = ServiceRegistry(self.service_cidr, parsed, self.rng)
-        self.services.restart(parsed, services)
+        #: What the repair loop reported about existing Services (e.g. ports outside the range).
+        self.repair_events = self.services.restart(parsed, services)
         self.running_flags = dict(self.flags)
         self.crash_log = ""
         return True
@@ -95,6 +99,8 @@ class ApiServer:
         """One object, copied, or a NotFound Status."""
         if (down := self.refused()) is not None:
             return down
+        if kind not in KINDS:
+            return _NO_RESOURCE
         obj = self.objects[kind].get(self._key(kind, namespace, name))
         if obj is None:
             return Status.not_found(KINDS[kind][0], name)
@@ -104,6 +110,8 @@ class ApiServer:
         """Objects of a kind, copied, sorted by namespace and name as etcd lists them."""
         if (down := self.refused()) is not None:
             return down
+        if kind not in KINDS:
+            return _NO_RESOURCE
         return [copy(o) for o in self.iter(kind, namespace, selector)]
 
     def iter(self, kind: str, namespace: str | None = None, selector: Selector | None = None) -> Iterator[dict]:
@@ -127,22 +135,36 @@ class ApiServer:
 
     # ----------------------------------------------------------------- writes
 
-    def create(self, obj: dict, *, internal: bool = False) -> dict | ApiError:
-        """Admit and store a new object (kubectl create).
+    def create(self, obj: dict) -> dict | ApiError:
+        """Admit and store a new object (kubectl create); a rejected one changes nothing.
 
         Args:
             obj: the object; it is not modified.
-            internal: a controller's write, which skips nothing but the refusal check
-                callers already made.
         """
         if (down := self.refused()) is not None:
             return down
-        obj = copy(obj)
+        if obj.get("kind") not in KINDS:
+            return _NO_RESOURCE
+        rng_state = self.rng.getstate()
+        result = self._create(copy(obj))
+        if isinstance(result, Status):
+            # A refused object must not shift later names and ports either.
+            self.rng.setstate(rng_state)
+        return result
+
+    def _create(self, obj: dict) -> dict | Status:
         kind = obj["kind"]
         resource, namespaced, _ = KINDS[kind]
-        md = obj.setdefault("metadata", {})
+        if not isinstance(obj.get("metadata"), dict):
+            obj["metadata"] = {}
+        md = obj["metadata"]
+        # Server-owned fields a client cannot set on create (the registries' PrepareForCreate).
+        md.pop("deletionTimestamp", None)
+        md.pop("deletionGracePeriodSeconds", None)
+        if kind in _STATUS_ON_CREATE:
+            obj["status"] = copy(_STATUS_ON_CREATE[kind])
         if not md.get("name") and md.get("generateName"):
-            md["name"] = md["generateName"] + _suffix(self.rng)
+            md["name"] = md["generateName"] + random_suffix(self.rng)
         name = md.get("name") or ""
         if not name:
             return Status.invalid(kind, "", [required("metadata.name", "name or generateName is required")])
@@ -174,8 +196,18 @@ class ApiServer:
         """Replace a stored object with a new version (PUT), keeping server-owned metadata."""
         if (down := self.refused()) is not None:
             return down
-        obj = copy(obj)
+        if obj.get("kind") not in KINDS:
+            return _NO_RESOURCE
+        rng_state = self.rng.getstate()
+        result = self._update(copy(obj))
+        if isinstance(result, Status):
+            self.rng.setstate(rng_state)
+        return result
+
+    def _update(self, obj: dict) -> dict | Status:
         kind = obj["kind"]
+        if not isinstance(obj.get("metadata"), dict):
+            obj["metadata"] = {}
         name, namespace = name_of(obj), namespace_of(obj) or "default"
         key = self._key(kind, namespace, name)
         old = self.objects[kind].get(key)
@@ -185,8 +217,11 @@ class ApiServer:
         for owned in ("uid", "creationTimestamp", "generation", "namespace", "ownerReferences"):
             if owned in old["metadata"] and owned not in md:
                 md[owned] = old["metadata"][owned]
+        # Status is written through its own subresource: an update keeps the stored one.
         if "status" in old:
-            obj["status"] = old["status"]  # status is written through its own subresource
+            obj["status"] = old["status"]
+        else:
+            obj.pop("status", None)
         defaults.apply_defaults(obj)
         if kind == "Service":
             assert self.services is not None
@@ -195,7 +230,7 @@ class ApiServer:
                 return result
             obj = result
         else:
-            errs = validation.validate_object(obj)
+            errs = validation.validate_object_update(obj, old)
             if errs:
                 return Status.invalid(kind, name, errs, _group(obj))
         if obj.get("spec") != old.get("spec"):
@@ -212,7 +247,13 @@ class ApiServer:
         """kubectl apply (client-side): create, or three-way merge into the live object."""
         if (down := self.refused()) is not None:
             return down
+        if desired.get("kind") not in KINDS:
+            return _NO_RESOURCE
         desired = copy(desired)
+        if not isinstance(desired.get("metadata"), dict):
+            desired["metadata"] = {}
+        if not desired["metadata"].get("name") and desired["metadata"].get("generateName"):
+            return ClientSideError(f"from {desired['metadata']['generateName']}: cannot use generate name with apply")
         kind = desired["kind"]
         namespaced = KINDS[kind][1]
         ns = (namespace_of(desired) or "default") if namespaced else ""
@@ -221,7 +262,7 @@ class ApiServer:
         live = self.objects[kind].get(self._key(kind, ns, name_of(desired)))
         if live is None:
             created = self.create(annotate(desired))
-            if isinstance(created, (Status, ConnectionRefused)):
+            if isinstance(created, (Status, ConnectionRefused, ClientSideError)):
                 return created
             return ApplyOutcome("created", created)
         warnings: list[str] = []
@@ -247,6 +288,11 @@ class ApiServer:
         """Remove an object; Pods first become terminating, as the kubelet stops them gracefully."""
         if (down := self.refused()) is not None:
             return down
+        if kind not in KINDS:
+            return _NO_RESOURCE
+        if kind == "Namespace" and name in _UNDELETABLE_NAMESPACES:
+            return Status(403, "Forbidden", f'namespaces "{name}" is forbidden: this namespace may not be deleted',
+                          kind="namespaces", name=name)
         key = self._key(kind, namespace, name)
         obj = self.objects[kind].get(key)
         if obj is None:
@@ -331,12 +377,22 @@ class ApiServer:
             md["generation"] = 1
 
 
-_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# What status an object starts with when created through the API, whatever the client sent.
+_STATUS_ON_CREATE: dict[str, dict] = {
+    "Service": {"loadBalancer": {}},
+    "Pod": {"phase": "Pending", "qosClass": "BestEffort"},
+    "Deployment": {},
+    "ReplicaSet": {"replicas": 0},
+    "Namespace": {"phase": "Active"},
+}
+
+#: The alphabet of generated name suffixes and pod-template hashes (utilrand.String).
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
-def _suffix(rng: random.Random, n: int = 5) -> str:
+def random_suffix(rng: random.Random, n: int = 5) -> str:
     """The random suffix apiserver's generateName and the controllers use."""
-    return "".join(rng.choice(_SUFFIX_ALPHABET) for _ in range(n))
+    return "".join(rng.choice(NAME_ALPHABET) for _ in range(n))
 
 
 def _group(obj: dict) -> str:
@@ -344,9 +400,5 @@ def _group(obj: dict) -> str:
     return api.split("/")[0] if "/" in api else ""
 
 
-def random_suffix(rng: random.Random, n: int = 5) -> str:
-    """Public form of the name suffix generator."""
-    return _suffix(rng, n)
-
-
-__all__ = ["ApiServer", "ApplyOutcome", "ApiError", "FieldError", "random_suffix", "SYSTEM_NAMESPACES"]
+__all__ = ["ApiServer", "ApplyOutcome", "ApiError", "FieldError", "NAME_ALPHABET", "random_suffix",
+           "SYSTEM_NAMESPACES"]

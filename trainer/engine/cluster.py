@@ -6,14 +6,14 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .apiserver import SYSTEM_NAMESPACES, ApiError, ApiServer, ApplyOutcome
+from .apiserver import DEFAULT_NODE_PORT_RANGE, SYSTEM_NAMESPACES, ApiError, ApiServer, ApplyOutcome
 from .controllers import Controllers
 from .datapath import DataPlane
 from .errors import ConnectionRefused, Status
 from .firewall import Firewall
 from .fixtures import Fixture, FixtureProblem, default_fixture_text, parse_fixture
 from .manifests import load_manifests
-from .objects import KINDS, Clock, copy, name_of
+from .objects import KINDS, Clock, copy, internal_ip, name_of, set_condition
 from .schema import decode
 
 _LOAD_ORDER = ("Namespace", "Node", "Service", "EndpointSlice", "Endpoints", "Deployment", "ReplicaSet", "Pod")
@@ -56,13 +56,25 @@ class Cluster:
         self.kube_proxy = copy(fixture.kube_proxy)
         flags = dict(fixture.apiserver_flags)
         flags.setdefault("service-cluster-ip-range", fixture.service_subnet)
-        self.api = ApiServer(self.clock, self.rng, fixture.service_subnet, flags,
-                             fixture.control_plane_endpoint or "10.0.0.10:6443")
+        endpoint = _apiserver_endpoint(fixture)
+        self.api = ApiServer(self.clock, self.rng, fixture.service_subnet, flags, endpoint)
         self.controllers = Controllers(self.api)
         self.firewall = Firewall()
         self.net = DataPlane(self)
         self.problems: list[FixtureProblem] = []
-        self._bootstrap(fixture)
+        if self.api.up:
+            self._bootstrap(fixture)
+        else:
+            # The fixture's objects were admitted while the apiserver was healthy; only then
+            # did its manifest get the bad flag. Admit them under the default range, then
+            # restart with the flag as written, which keeps the apiserver down.
+            bad = self.api.flags["service-node-port-range"]
+            self.api.flags["service-node-port-range"] = DEFAULT_NODE_PORT_RANGE
+            self.api.restart()
+            self._bootstrap(fixture)
+            self.reconcile()
+            self.api.flags["service-node-port-range"] = bad
+            self.api.restart()
         self.reconcile()
 
     # ----------------------------------------------------------------- construction
@@ -97,7 +109,7 @@ class Cluster:
                          if p[0]["kind"] in _LOAD_ORDER else len(_LOAD_ORDER))
         has_kubernetes_svc = any(o["kind"] == "Service" and name_of(o) == "kubernetes" for o in fx.objects)
         if not has_kubernetes_svc and api.services is not None:
-            self._kubernetes_service()
+            self._kubernetes_service([o for o in fx.objects if o.get("kind") == "Node"])
         for obj, (source, line) in ordered:
             kind = obj["kind"]
             if kind not in KINDS:
@@ -117,24 +129,29 @@ class Cluster:
             else:
                 api.insert(copy(obj))
 
-    def _kubernetes_service(self) -> None:
+    def _kubernetes_service(self, fixture_nodes: list[dict]) -> None:
         """The default/kubernetes Service and its endpoints, which the apiserver maintains itself."""
         api = self.api
         assert api.services is not None
         svc = api.services.kubernetes_service()
         api.insert(svc)
-        host, _, port = api.endpoint.rpartition(":")
+        # The apiserver advertises its own node address, whatever name clients use.
+        host, port = api.endpoint.rsplit(":", 1)[0], "6443"
+        for node in fixture_nodes:
+            if "node-role.kubernetes.io/control-plane" in ((node.get("metadata") or {}).get("labels") or {}):
+                host = internal_ip(node) or host
+                break
         api.insert({"apiVersion": "v1", "kind": "Endpoints",
                     "metadata": {"name": "kubernetes", "namespace": "default",
                                  "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
                     "subsets": [{"addresses": [{"ip": host}],
-                                 "ports": [{"name": "https", "port": int(port or 6443), "protocol": "TCP"}]}]})
+                                 "ports": [{"name": "https", "port": int(port), "protocol": "TCP"}]}]})
         api.insert({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                     "metadata": {"name": "kubernetes", "namespace": "default",
                                  "labels": {"kubernetes.io/service-name": "kubernetes"}},
                     "addressType": "IPv4",
                     "endpoints": [{"addresses": [host], "conditions": {"ready": True}}],
-                    "ports": [{"name": "https", "port": int(port or 6443), "protocol": "TCP"}]})
+                    "ports": [{"name": "https", "port": int(port), "protocol": "TCP"}]})
 
     # ----------------------------------------------------------------- the API
 
@@ -159,14 +176,14 @@ class Cluster:
                 results.append(ObjectResult(ref, doc.source, doc.line,
                                             error=Status.bad_request(f'the server does not allow this method on kind "{obj.get("kind")}"')))
                 continue
-            outcome: ApplyOutcome | dict | ApiError
             outcome = self.api.create(obj) if create else self.api.apply(obj)
-            if isinstance(outcome, (Status, ConnectionRefused)):
-                results.append(ObjectResult(ref, doc.source, doc.line, error=outcome))
-            elif isinstance(outcome, ApplyOutcome):
-                results.append(ObjectResult(ref, doc.source, doc.line, outcome.action, warnings=outcome.warnings))
+            if isinstance(outcome, ApplyOutcome):
+                results.append(ObjectResult(_ref(outcome.obj), doc.source, doc.line, outcome.action,
+                                            warnings=outcome.warnings))
+            elif isinstance(outcome, dict):
+                results.append(ObjectResult(_ref(outcome), doc.source, doc.line, "created"))
             else:
-                results.append(ObjectResult(ref, doc.source, doc.line, "created"))
+                results.append(ObjectResult(ref, doc.source, doc.line, error=outcome))
         self.reconcile()
         return results
 
@@ -202,6 +219,21 @@ class Cluster:
             if not waits:
                 return
             self.advance(max(waits))
+
+    def set_node_ready(self, name: str, status: str = "True") -> bool:
+        """Set a node's Ready condition ("True", "False", or "Unknown" when its kubelet stops
+        reporting), as the kubelet or the node lifecycle controller would; False if no such node."""
+        node = self.api.peek("Node", name, "")
+        if node is None:
+            return False
+        reasons = {"True": ("KubeletReady", "kubelet is posting ready status"),
+                   "False": ("KubeletNotReady", "container runtime network not ready"),
+                   "Unknown": ("NodeStatusUnknown", "Kubelet stopped posting node status.")}
+        reason, message = reasons.get(status, reasons["Unknown"])
+        set_condition(node, "Ready", status, self.clock.iso(), reason, message)
+        self.api.write_status(node)
+        self.reconcile()
+        return True
 
     # ----------------------------------------------------------------- apiserver flags
 
@@ -240,13 +272,26 @@ class Cluster:
         return self.net.trace(src, dst, port, protocol, via)
 
 
+def _apiserver_endpoint(fx: Fixture) -> str:
+    """host:port clients use for the apiserver (controlPlaneEndpoint, port 6443 by default)."""
+    endpoint = fx.control_plane_endpoint or ""
+    if not endpoint:
+        for node in fx.objects:
+            labels = (node.get("metadata") or {}).get("labels") or {}
+            if node.get("kind") == "Node" and "node-role.kubernetes.io/control-plane" in labels and internal_ip(node):
+                return f"{internal_ip(node)}:6443"
+        return "10.0.0.10:6443"
+    host, sep, port = endpoint.rpartition(":")
+    return endpoint if sep and port.isdigit() and "]" not in port else f"{endpoint}:6443"
+
+
 def _ref(obj: dict) -> str:
     kind = str(obj.get("kind") or "")
     resource = KINDS.get(kind, (kind.lower(),))[0]
     singular = {"endpoints": "endpoints"}.get(resource, kind.lower())
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
     prefix = f"{singular}.{group}" if group else singular
-    return f"{prefix}/{name_of(obj)}"
+    return f"{prefix}/{name_of(obj) if isinstance(obj.get('metadata'), dict) else ''}"
 
 
 @lru_cache(maxsize=4)

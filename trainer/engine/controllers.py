@@ -6,16 +6,15 @@ import ipaddress
 import json
 
 from . import images
-from .apiserver import ApiServer, random_suffix
+from .apiserver import NAME_ALPHABET, ApiServer, random_suffix
 from .endpoints import sync_endpoints
-from .labels import from_label_selector
-from .objects import condition, copy, is_terminating, labels_of, name_of, namespace_of, parse_time, set_condition
+from .objects import (condition, copy, internal_ip, is_terminating, labels_of, name_of, namespace_of, parse_time,
+                      set_condition)
 
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 DEFAULT_TOLERATION_SECONDS = 300
-_HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
 def template_hash(template: dict) -> str:
@@ -24,7 +23,7 @@ def template_hash(template: dict) -> str:
     h = 0x811C9DC5
     for byte in data:
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return "".join(_HASH_ALPHABET[ord(c) % len(_HASH_ALPHABET)] for c in str(h))
+    return "".join(NAME_ALPHABET[ord(c) % len(NAME_ALPHABET)] for c in str(h))
 
 
 def owner_ref(owner: dict) -> dict:
@@ -52,6 +51,7 @@ class Controllers:
         self.api = api
         self._next_ip: dict[str, int] = {}
         self._used_ips: dict[str, set[str]] | None = None
+        self._seen: dict[str, tuple[int, ...]] = {}
 
     def reconcile(self) -> None:
         """Settle the cluster: run every loop until a pass writes nothing."""
@@ -60,47 +60,65 @@ class Controllers:
             return
         for _ in range(self.MAX_PASSES):
             before = self.api._rv
-            self.node_lifecycle()
-            self.deployments()
-            self.replicasets()
-            self.garbage_collect()
-            self.schedule()
-            self.kubelet()
-            sync_endpoints(self.api)
+            # Loops that act on time (evictions, grace periods) also rerun when the clock moves.
+            self._gated("nodes", ("Node", "Pod"), self.node_lifecycle, timed=True)
+            self._gated("deployments", ("Deployment", "ReplicaSet", "Pod"), self.deployments)
+            self._gated("replicasets", ("ReplicaSet", "Pod"), self.replicasets)
+            self._gated("gc", ("Deployment", "ReplicaSet", "Pod", "Node"), self.garbage_collect)
+            self._gated("scheduler", ("Pod", "Node"), self.schedule)
+            self._gated("kubelet", ("Pod", "Node"), self.kubelet, timed=True)
+            self._gated("endpoints", ("Service", "Pod", "Node", "EndpointSlice", "Endpoints"),
+                        lambda: sync_endpoints(self.api))
             if self.api._rv == before:
                 return
+
+    def _gated(self, loop: str, kinds: tuple[str, ...], run, timed: bool = False) -> None:
+        """Run a loop only when one of the kinds it reads (or, if timed, the clock) has changed."""
+        seen = self.api.version(*kinds) + ((self.api.clock.now,) if timed else ())
+        if self._seen.get(loop) == seen:
+            return
+        run()
+        # Record the versions the loop started from: if it wrote to its own inputs it runs
+        # again next pass, and a pass that changes nothing settles it.
+        self._seen[loop] = seen
 
     # ----------------------------------------------------------------- nodes
 
     def node_lifecycle(self) -> None:
-        """Taint nodes that are NotReady or cordoned, mark their Pods unready, evict late."""
+        """Taint nodes that are not Ready or cordoned, mark their Pods unready, evict late.
+
+        As upstream's node lifecycle controller: Ready=False taints not-ready, Ready=Unknown
+        (the kubelet stopped reporting) taints unreachable; Pods are evicted once the
+        NoExecute taint has been there longer than they tolerate it (300 s by default).
+        """
         api = self.api
         now = api.clock.now
         for node in api.iter("Node"):
-            ready = condition(node, "Ready") == "True"
+            ready = condition(node, "Ready")
             spec = node.setdefault("spec", {})
+            current = spec.get("taints") or []
             want: list[dict] = []
-            if not ready:
-                since = _ready_since(node) or now
-                added = api.clock.iso(since - now)
-                want += [{"key": NOT_READY_TAINT, "effect": "NoSchedule"},
-                         {"key": NOT_READY_TAINT, "effect": "NoExecute", "timeAdded": added}]
+            if ready != "True":
+                key = UNREACHABLE_TAINT if ready in (None, "Unknown") else NOT_READY_TAINT
+                existing = next((t for t in current if t.get("key") == key and t.get("effect") == "NoExecute"), None)
+                added = (existing or {}).get("timeAdded") or api.clock.iso()
+                want += [{"key": key, "effect": "NoSchedule"}, {"key": key, "effect": "NoExecute", "timeAdded": added}]
             if spec.get("unschedulable"):
                 want.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
-            managed = (NOT_READY_TAINT, UNSCHEDULABLE_TAINT)
-            keep = [t for t in spec.get("taints") or [] if t.get("key") not in managed]
-            old = [t for t in spec.get("taints") or [] if t.get("key") in managed]
+            managed = (NOT_READY_TAINT, UNREACHABLE_TAINT, UNSCHEDULABLE_TAINT)
+            keep = [t for t in current if t.get("key") not in managed]
+            old = [t for t in current if t.get("key") in managed]
             if _taint_keys(old) != _taint_keys(want):
                 spec["taints"] = keep + want
                 if not spec["taints"]:
                     del spec["taints"]
                 api.write_status(node)
-            if not ready:
-                self._node_not_ready(node, now)
+            if ready != "True":
+                self._node_not_ready(node, now, want[1])
 
-    def _node_not_ready(self, node: dict, now: float) -> None:
+    def _node_not_ready(self, node: dict, now: float, taint: dict) -> None:
         api = self.api
-        since = _ready_since(node) or now
+        since = parse_time(taint["timeAdded"]) or now
         for pod in api.iter("Pod"):
             if pod["spec"].get("nodeName") != name_of(node):
                 continue
@@ -108,7 +126,7 @@ class Controllers:
                 set_condition(pod, "Ready", "False", api.clock.iso())
                 set_condition(pod, "ContainersReady", "False", api.clock.iso())
                 api.write_status(pod)
-            wait = _toleration_seconds(pod, NOT_READY_TAINT)
+            wait = _toleration_seconds(pod, taint["key"])
             if wait is not None and now >= since + wait and not is_terminating(pod):
                 api.mark_terminating(pod)
 
@@ -127,15 +145,49 @@ class Controllers:
             owned = [rs for rs in api.iter("ReplicaSet", ns) if (controller_of(rs) or {}).get("uid") == dep["metadata"]["uid"]]
             current = next((rs for rs in owned if labels_of(rs).get("pod-template-hash") == h), None)
             if current is None:
-                current = self._new_replicaset(dep, h, want)
-            for rs in owned:
-                target = want if rs is current else 0
-                if rs is not current and rs["spec"].get("replicas", 0) == 0:
-                    continue
-                if rs["spec"].get("replicas") != target:
-                    rs["spec"]["replicas"] = target
-                    api.write_status(rs)
+                # A first ReplicaSet starts at full size; a rollout's new one starts empty.
+                current = self._new_replicaset(dep, h, 0 if owned else want)
+            self._rollout(dep, current, [rs for rs in owned if rs is not current], want)
             self._deployment_status(dep, current, owned)
+
+    def _rollout(self, dep: dict, new: dict, olds: list[dict], want: int) -> None:
+        """One step of the Deployment's strategy: scale the new ReplicaSet up and the old ones down.
+
+        RollingUpdate keeps at most want + maxSurge Pods and at least want - maxUnavailable
+        ready ones, so a new template whose Pods never become Ready stalls with the old
+        Pods still serving. Recreate removes every old Pod before starting new ones.
+        """
+        replicas = lambda rs: int(rs["spec"].get("replicas", 0))  # noqa: E731
+        ready = lambda rs: int((rs.get("status") or {}).get("readyReplicas", 0))  # noqa: E731
+        strategy = dep["spec"].get("strategy") or {}
+        if strategy.get("type") == "Recreate":
+            for rs in olds:
+                self._scale(rs, 0)
+            # New Pods start only once every old one is gone, terminating ones included.
+            old_uids = {rs["metadata"]["uid"] for rs in olds}
+            old_pods = any((controller_of(p) or {}).get("uid") in old_uids
+                           and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+                           for p in self.api.iter("Pod", namespace_of(dep)))
+            self._scale(new, 0 if old_pods else want)
+            return
+        surge, unavailable = _fenceposts(strategy.get("rollingUpdate") or {}, want)
+        total = replicas(new) + sum(replicas(rs) for rs in olds)
+        if replicas(new) > want:
+            self._scale(new, want)
+        elif replicas(new) < want and total < want + surge:
+            self._scale(new, min(want, replicas(new) + want + surge - total))
+        # Unready old Pods can go at once; ready ones only while enough stay available.
+        budget = ready(new) + sum(ready(rs) for rs in olds) - (want - unavailable)
+        for rs in sorted(olds, key=lambda r: r["metadata"].get("creationTimestamp", "")):
+            keep = replicas(rs) - max(replicas(rs) - ready(rs), 0)
+            cut = min(keep, max(budget, 0))
+            budget -= cut
+            self._scale(rs, keep - cut)
+
+    def _scale(self, rs: dict, replicas: int) -> None:
+        if int(rs["spec"].get("replicas", 0)) != replicas:
+            rs["spec"]["replicas"] = replicas
+            self.api.write_status(rs)
 
     def _new_replicaset(self, dep: dict, h: str, replicas: int) -> dict:
         template = copy(dep["spec"].get("template") or {})
@@ -156,7 +208,7 @@ class Controllers:
             },
             "spec": {"replicas": replicas, "selector": selector, "template": template},
         }
-        self.api.create(rs, internal=True)
+        self.api.create(rs)
         return self.api.peek("ReplicaSet", rs["metadata"]["name"], namespace_of(dep))  # type: ignore[return-value]
 
     def _revision(self, dep: dict) -> int:
@@ -267,11 +319,16 @@ class Controllers:
         }
         if md.get("annotations"):
             pod["metadata"]["annotations"] = dict(md["annotations"])
-        self.api.create(pod, internal=True)
+        self.api.create(pod)
 
     def garbage_collect(self) -> None:
-        """Delete objects whose controller owner is gone (background cascading deletion)."""
+        """Delete objects whose controller owner is gone, and Pods bound to deleted nodes (PodGC)."""
         api = self.api
+        nodes = {name_of(n) for n in api.iter("Node")}
+        for pod in list(api.iter("Pod")):
+            node_name = pod["spec"].get("nodeName")
+            if node_name and node_name not in nodes:
+                api.remove("Pod", (namespace_of(pod), name_of(pod)))
         for kind in ("ReplicaSet", "Pod"):
             owner_kind = "Deployment" if kind == "ReplicaSet" else "ReplicaSet"
             uids = {o["metadata"]["uid"] for o in api.iter(owner_kind)}
@@ -311,8 +368,11 @@ class Controllers:
                 else:
                     feasible.append(node)
             if not feasible:
-                msg = f"0/{len(nodes)} nodes are available: " + ", ".join(
-                    f"{n} {w}" for w, n in sorted(reasons.items())) + "."
+                # FitError.Error: "<count> <reason>" sorted as strings, then the PostFilter part.
+                msg = (f"0/{len(nodes)} nodes are available: "
+                       + ", ".join(sorted(f"{n} {w}" for w, n in reasons.items())) + ". "
+                       + f"preemption: 0/{len(nodes)} nodes are available: {len(nodes)} Preemption is not "
+                       "helpful for scheduling.")
                 if msg != _pod_message(pod, "PodScheduled"):
                     set_condition(pod, "PodScheduled", "False", api.clock.iso(), "Unschedulable", msg)
                     api.write_status(pod)
@@ -348,18 +408,32 @@ class Controllers:
                 continue
             status = pod.setdefault("status", {})
             if status.get("phase") == "Running" or status.get("podIP"):
+                self._refresh_readiness(pod)
                 continue
-            ip = self._pod_ip(node)
+            ip = internal_ip(node) if pod["spec"].get("hostNetwork") else self._pod_ip(node)
             if ip is None:
                 continue
             self._start(pod, node, ip)
+
+    def _refresh_readiness(self, pod: dict) -> None:
+        """A running Pod on a Ready node is Ready again once its probes pass (e.g. after the node recovers)."""
+        if pod["status"].get("phase") != "Running":
+            return
+        ready = "True" if all(_probe_ok(c) for c in pod["spec"].get("containers") or []) else "False"
+        if condition(pod, "Ready") != ready:
+            now = self.api.clock.iso()
+            set_condition(pod, "Ready", ready, now)
+            set_condition(pod, "ContainersReady", ready, now)
+            for cs in pod["status"].get("containerStatuses") or []:
+                cs["ready"] = ready == "True"
+            self.api.write_status(pod)
 
     def _start(self, pod: dict, node: dict, ip: str) -> None:
         api = self.api
         now = api.clock.iso()
         status = pod["status"]
         status.update({"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}], "startTime": now,
-                       "hostIP": _internal_ip(node), "hostIPs": [{"ip": _internal_ip(node)}]})
+                       "hostIP": internal_ip(node), "hostIPs": [{"ip": internal_ip(node)}]})
         ready = all(_probe_ok(c) for c in pod["spec"].get("containers") or [])
         for ctype in ("PodReadyToStartContainers", "Initialized"):
             set_condition(pod, ctype, "True", now)
@@ -402,13 +476,6 @@ class Controllers:
 
 def _taint_keys(taints: list[dict]) -> list[tuple[str, str]]:
     return sorted((t.get("key", ""), t.get("effect", "")) for t in taints)
-
-
-def _ready_since(node: dict) -> float | None:
-    for cond in (node.get("status") or {}).get("conditions") or []:
-        if cond.get("type") == "Ready":
-            return parse_time(cond.get("lastTransitionTime", ""))
-    return None
 
 
 def _toleration_seconds(pod: dict, key: str) -> float | None:
@@ -457,13 +524,6 @@ def _pod_message(pod: dict, ctype: str) -> str:
     return ""
 
 
-def _internal_ip(node: dict) -> str:
-    for addr in (node.get("status") or {}).get("addresses") or []:
-        if addr.get("type") == "InternalIP":
-            return addr.get("address", "")
-    return ""
-
-
 def _probe_ok(container: dict) -> bool:
     """A readiness probe passes only if something listens on the port it checks."""
     probe = container.get("readinessProbe") or {}
@@ -476,9 +536,24 @@ def _probe_ok(container: dict) -> bool:
     return port is not None and images.listening(container, int(port)) is not None
 
 
+def _fenceposts(rolling: dict, want: int) -> tuple[int, int]:
+    """maxSurge (rounded up) and maxUnavailable (rounded down); never both zero (ResolveFenceposts)."""
+
+    def resolve(value: object, round_up: bool) -> int:
+        if isinstance(value, str) and value.endswith("%"):
+            scaled = want * int(value[:-1] or 0)
+            return -(-scaled // 100) if round_up else scaled // 100
+        return int(value)  # type: ignore[arg-type]
+
+    surge = resolve(rolling.get("maxSurge", "25%"), True)
+    unavailable = resolve(rolling.get("maxUnavailable", "25%"), False)
+    if surge == 0 and unavailable == 0:
+        unavailable = 1
+    return surge, unavailable
+
+
 def _max_unavailable(dep: dict, want: int) -> int:
-    strategy = (dep["spec"].get("strategy") or {}).get("rollingUpdate") or {}
-    value = strategy.get("maxUnavailable", "25%")
-    if isinstance(value, str) and value.endswith("%"):
-        return int(want * int(value[:-1]) // 100)
-    return int(value)
+    strategy = dep["spec"].get("strategy") or {}
+    if strategy.get("type") == "Recreate":
+        return want
+    return _fenceposts(strategy.get("rollingUpdate") or {}, want)[1]

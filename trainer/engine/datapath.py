@@ -21,7 +21,6 @@ from .proxy.rules import Ruleset, parse_ruleset
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-VERDICTS = ("delivered", "refused", "rejected", "dropped", "unmatched")
 _LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 # Sockets every kubeadm node has open, and the control plane's extra ones.
 _NODE_PORTS = {22: "sshd", 10250: "kubelet", 10256: "kube-proxy healthz"}
@@ -220,14 +219,21 @@ class DataPlane:
 
     # ----------------------------------------------------------------- rules
 
+    def _facts(self, node: dict) -> NodeFacts:
+        """What this node's kube-proxy knows about it: its addresses and pod CIDRs."""
+        return NodeFacts.from_node(node, secondary_addresses=self.node_addresses(node)[1:])
+
+    def _config(self) -> ProxyConfig:
+        """kube-proxy's configuration, with upstream's defaults."""
+        return ProxyConfig.from_dict(self.cluster.kube_proxy)
+
     def _view(self, node_name: str) -> _NodeView:
         api = self.cluster.api
         node = api.peek("Node", node_name, "")
         if node is None:
             raise KeyError(node_name)
-        addrs = self.node_addresses(node)
-        facts = NodeFacts.from_node(node, secondary_addresses=addrs[1:])
-        config = ProxyConfig.from_dict(self.cluster.kube_proxy)
+        facts = self._facts(node)
+        config = self._config()
         view = self._views.get(node_name)
         if view is None or view.facts != facts or view.config != config:
             proxier = NodeProxier(facts, config) if config.mode == "iptables" else None
@@ -244,7 +250,7 @@ class DataPlane:
 
     def mode(self) -> str:
         """kube-proxy's mode: "iptables" or "ipvs"."""
-        return ProxyConfig.from_dict(self.cluster.kube_proxy).mode
+        return self._config().mode
 
     def iptables_save(self, node_name: str) -> str:
         """What ``iptables-save`` prints on the node (nat, filter and mangle)."""
@@ -254,9 +260,9 @@ class DataPlane:
         """What ``ipvsadm -Ln`` prints on the node (empty table in iptables mode)."""
         api = self.cluster.api
         node = api.peek("Node", node_name, "")
-        facts = NodeFacts.from_node(node, secondary_addresses=self.node_addresses(node)[1:])
-        config = ProxyConfig.from_dict(self.cluster.kube_proxy)
-        return render_ipvs(facts, config, list(api.iter("Service")), list(api.iter("EndpointSlice")))
+        if node is None:
+            raise KeyError(node_name)
+        return render_ipvs(self._facts(node), self._config(), list(api.iter("Service")), list(api.iter("EndpointSlice")))
 
     def ruleset(self, node_name: str) -> Ruleset:
         """The node's rules, parsed (cached until they change)."""
@@ -286,11 +292,11 @@ class DataPlane:
         chosen = list({id(s): s for s in by_ip.get(dst, []) + (by_port.get(dport, []) if local else [])}.values())
         keys = {(namespace_of(s), name_of(s)) for s in chosen}
         slices = [es for k in sorted(keys) for es in slices_of.get(k, [])]
-        key = (name, tuple(sorted(keys)), api.version("Service", "EndpointSlice", "Node"))
+        config = self._config()
+        key = (name, tuple(sorted(keys)), api.version("Service", "EndpointSlice", "Node"), config)
         cached = self._receiving.get(key)
         if cached is None:
-            facts = NodeFacts.from_node(node, secondary_addresses=self.node_addresses(node)[1:])
-            text = NodeProxier(facts, ProxyConfig.from_dict(self.cluster.kube_proxy)).sync(chosen, slices)
+            text = NodeProxier(self._facts(node), config).sync(chosen, slices)
             if len(self._receiving) > 64:
                 self._receiving.clear()
             cached = self._receiving[key] = parse_ruleset(text)
@@ -368,12 +374,18 @@ class DataPlane:
             return f"invalid port {port}: must be between 1 and 65535"
         if via is not None and api.peek("Node", via, "") is None:
             return f'node "{via}" not found'
-        src_pod = self.pod_by_ip(src)
+        if self._config().mode != "iptables":
+            return f'kube-proxy runs in "{self._config().mode}" mode: the tracer follows iptables rules only'
         src_node = self.node_by_address(src)
+        # A node's own address wins: hostNetwork Pods share it and are the node's stack.
+        src_pod = self.pod_by_ip(src) if src_node is None else None
         dst_node = self.node_by_address(dst)
         loopback = ipaddress.ip_address(src) in _LOOPBACK
         if src_pod is not None:
             origin, entry = "pod", src_pod["spec"].get("nodeName") or ""
+            if api.peek("Node", entry, "") is None:
+                return (f'Pod {namespace_of(src_pod)}/{name_of(src_pod)} has source {src} but is bound to '
+                        f'node "{entry}", which does not exist')
         elif src_node is not None:
             origin, entry = "node", name_of(src_node)
         elif loopback:
@@ -447,7 +459,8 @@ class DataPlane:
             seen = self._source_seen(node, out, packet.src)
             if out.delivery == "local" or final.dst in self.node_addresses(node) or \
                     ipaddress.ip_address(final.dst) in _LOOPBACK:
-                results.append(self._deliver_to_node(node, final.dport, p, dnat, masq, seen, path, touched))
+                results.append(self._deliver_to_node(node, final.dport, p, dnat, masq, seen, path, touched,
+                                                     final.proto.upper()))
                 continue
             if ipaddress.ip_address(seen) in _LOOPBACK:
                 results.append(PathOutcome(p, "dropped", dnat, masq, None, name, None, path,
@@ -479,8 +492,9 @@ class DataPlane:
             path.append(Hop(name, "routing", "", f"{final.dst} via {self._primary(next_node)} dev eth0",
                             f"forward to {nname}"))
             if condition(next_node, "Ready") != "True" or depth >= 3:
-                results.append(PathOutcome(p, "dropped", dnat, masq, None, nname, seen, path,
-                                           f"Node {nname} is not Ready: the packet is lost and the client times out."))
+                why = (f"Node {nname} is not Ready: the packet is lost and the client times out."
+                       if depth < 3 else "The packet keeps being forwarded between nodes (a routing loop): it is lost.")
+                results.append(PathOutcome(p, "dropped", dnat, masq, None, nname, seen, path, why))
                 continue
             # The next node sees a new flow arriving on eth0 and runs its own rules on it.
             results.extend(self._walk(next_node, Packet(seen, final.dst, final.dport, final.proto, in_iface="eth0"),
@@ -508,9 +522,9 @@ class DataPlane:
         return PathOutcome(prob, verdict, dnat, masq, ref, node_name, seen, hops, detail)
 
     def _deliver_to_node(self, node: dict, port: int, prob: Fraction, dnat: str | None, masq: bool,
-                         seen: str | None, hops: list[Hop], touched: bool) -> PathOutcome:
+                         seen: str | None, hops: list[Hop], touched: bool, protocol: str = "TCP") -> PathOutcome:
         name = name_of(node)
-        listener = self.node_listener(node, port)
+        listener = self.node_listener(node, port, protocol)
         if listener:
             hops = hops + [Hop(name, "host", "", f"{listener} listening on {port}", "ACCEPT (connection established)")]
             return PathOutcome(prob, "delivered" if touched else "unmatched", dnat, masq, None, name, seen, hops,
@@ -519,13 +533,15 @@ class DataPlane:
         return PathOutcome(prob, "refused" if touched else "unmatched", dnat, masq, None, name, seen, hops,
                            f"Nothing on {name} listens on port {port}: the connection is refused.")
 
-    def node_listener(self, node: dict, port: int) -> str | None:
-        """The process on the node that listens on a TCP port, if any."""
+    def node_listener(self, node: dict, port: int, protocol: str = "TCP") -> str | None:
+        """The process on the node that listens on a port, if any (all of them are TCP)."""
+        if protocol.upper() != "TCP":
+            return None
         if port in _NODE_PORTS:
             return _NODE_PORTS[port]
         if "node-role.kubernetes.io/control-plane" in (node["metadata"].get("labels") or {}) and port in _CONTROL_PLANE_PORTS:
             return _CONTROL_PLANE_PORTS[port]
-        for svc in self.cluster.api.iter("Service"):
+        for svc in self._service_index()[1].get(port, []):
             if svc["spec"].get("healthCheckNodePort") == port:
                 return "kube-proxy (health check for " + f"{namespace_of(svc)}/{name_of(svc)})"
         return None

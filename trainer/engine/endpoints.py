@@ -58,12 +58,14 @@ def _wanted_pods(svc: dict, index: PodIndex) -> list[dict]:
 
 
 def _endpoint(api: "ApiServer", pod: dict, publish_not_ready: bool) -> dict:
-    ready_pod = condition(pod, "Ready") == "True"
+    # As upstream: serving follows the Pod's readiness (or publishNotReadyAddresses); ready is
+    # never true for a terminating Pod unless publishNotReadyAddresses says to publish it.
+    serving = publish_not_ready or condition(pod, "Ready") == "True"
     terminating = is_terminating(pod)
-    serving = ready_pod or publish_not_ready
     ep = {
         "addresses": [pod["status"]["podIP"]],
-        "conditions": {"ready": serving and not terminating, "serving": serving, "terminating": terminating},
+        "conditions": {"ready": publish_not_ready or (serving and not terminating), "serving": serving,
+                       "terminating": terminating},
         "nodeName": pod["spec"].get("nodeName"),
         "targetRef": {"kind": "Pod", "name": name_of(pod), "namespace": namespace_of(pod),
                       "uid": pod["metadata"].get("uid", "")},
@@ -133,7 +135,7 @@ def sync_endpoints(api: "ApiServer") -> None:
                                                   "uid": svc["metadata"]["uid"], "controller": True,
                                                   "blockOwnerDeletion": True}]},
                 "addressType": "IPv4", "endpoints": eps, "ports": ports,
-            }, internal=True)
+            })
         for es in existing[len(desired):]:
             api.remove("EndpointSlice", (ns, name_of(es)))
         _sync_v1_endpoints(api, svc, desired)
@@ -176,7 +178,7 @@ def _sync_v1_endpoints(api: "ApiServer", svc: dict, desired: list) -> None:
         obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns, "labels": labels}}
         if subsets:
             obj["subsets"] = subsets
-        api.create(obj, internal=True)
+        api.create(obj)
     elif current.get("subsets", []) != subsets:
         if subsets:
             current["subsets"] = subsets
@@ -194,35 +196,47 @@ def _address(ep: dict) -> dict:
 
 
 def _mirror(api: "ApiServer", svc: dict, slices: list[dict]) -> None:
-    """Mirror a selector-less Service's user Endpoints into an EndpointSlice, as upstream does."""
+    """Mirror a selector-less Service's user Endpoints into EndpointSlices, as upstream does.
+
+    One slice per Endpoints subset (each has its own ports); a mirrored slice goes away with
+    the Endpoints it mirrors. Endpoints labelled skip-mirror, and the default/kubernetes
+    ones, are not mirrored.
+    """
     from .apiserver import random_suffix
 
     ns, name = namespace_of(svc), name_of(svc)
-    ep = api.peek("Endpoints", name, ns)
-    if ep is None or name == "kubernetes" or labels_of(ep).get("endpoints.kubernetes.io/managed-by"):
-        return
-    if any(labels_of(s).get(MANAGED_BY_LABEL) not in (MIRROR_CONTROLLER,) for s in slices):
-        return  # the user provides their own slices
-    eps, ports = [], []
-    for subset in ep.get("subsets") or []:
-        ports = [{"name": p.get("name", ""), "port": p.get("port"), "protocol": p.get("protocol", "TCP")}
-                 for p in subset.get("ports") or []]
-        for addr, ready in [(a, True) for a in subset.get("addresses") or []] + \
-                           [(a, False) for a in subset.get("notReadyAddresses") or []]:
-            item = {"addresses": [addr.get("ip")], "conditions": {"ready": ready}}
-            if addr.get("nodeName"):
-                item["nodeName"] = addr["nodeName"]
-            eps.append(item)
     mirrored = [s for s in slices if labels_of(s).get(MANAGED_BY_LABEL) == MIRROR_CONTROLLER]
-    if mirrored:
-        es = mirrored[0]
-        if es.get("endpoints") != eps or es.get("ports") != ports:
-            es["endpoints"], es["ports"] = eps, ports
-            api.write_status(es)
-        return
-    api.create({
-        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-        "metadata": {"name": f"{name}-{random_suffix(api.rng)}", "namespace": ns,
-                     "labels": {SERVICE_NAME_LABEL: name, MANAGED_BY_LABEL: MIRROR_CONTROLLER}},
-        "addressType": "IPv4", "endpoints": copy(eps), "ports": ports,
-    }, internal=True)
+    if any(labels_of(s).get(MANAGED_BY_LABEL) != MIRROR_CONTROLLER for s in slices):
+        return  # the user provides their own slices
+    ep = api.peek("Endpoints", name, ns)
+    skip = ep is None or (ns == "default" and name == "kubernetes") or \
+        labels_of(ep).get("endpointslice.kubernetes.io/skip-mirror") == "true" or \
+        labels_of(ep).get("endpoints.kubernetes.io/managed-by")
+    desired: list[tuple[list[dict], list[dict]]] = []
+    if not skip:
+        for subset in ep.get("subsets") or []:
+            ports = [{"name": p.get("name", ""), "port": p.get("port"), "protocol": p.get("protocol", "TCP")}
+                     for p in subset.get("ports") or []]
+            eps = []
+            for addr, ready in [(a, True) for a in subset.get("addresses") or []] + \
+                               [(a, False) for a in subset.get("notReadyAddresses") or []]:
+                item = {"addresses": [addr.get("ip")], "conditions": {"ready": ready}}
+                if addr.get("nodeName"):
+                    item["nodeName"] = addr["nodeName"]
+                eps.append(item)
+            desired.append((ports, eps))
+    for i, (ports, eps) in enumerate(desired):
+        if i < len(mirrored):
+            es = mirrored[i]
+            if es.get("endpoints") != eps or es.get("ports") != ports:
+                es["endpoints"], es["ports"] = eps, ports
+                api.write_status(es)
+            continue
+        api.create({
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": f"{name}-{random_suffix(api.rng)}", "namespace": ns,
+                         "labels": {SERVICE_NAME_LABEL: name, MANAGED_BY_LABEL: MIRROR_CONTROLLER}},
+            "addressType": "IPv4", "endpoints": copy(eps), "ports": ports,
+        })
+    for es in mirrored[len(desired):]:
+        api.remove("EndpointSlice", (ns, name_of(es)))

@@ -284,5 +284,19 @@ class ConnectionRefused:
         return self.kubectl_message()
 
 
+@dataclass
+class ClientSideError:
+    """An error kubectl itself reports before calling the apiserver."""
+
+    message: str
+
+    def kubectl_message(self, verb: str = "", source: str = "") -> str:
+        """kubectl's line: "error: <message>"."""
+        return f"error: {self.message}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class EngineError(Exception):
     """Raised only for programming errors inside the engine, never for user mistakes."""

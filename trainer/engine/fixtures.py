@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 
+import ipaddress
+
+from .flags import parse_service_cluster_ip_range_flag, StartupError
 from .manifests import load_manifests
 from .schema import decode
 
@@ -65,11 +68,40 @@ def parse_fixture(data: bytes | str, source: str = "fixture.yaml") -> Fixture | 
                 _cluster_configuration(fx, obj)
             continue  # Init/Join configurations describe the bootstrap, not the cluster.
         if api == KUBEPROXY_API:
+            from .proxy import ProxyConfig
+
+            try:
+                ProxyConfig.from_dict(obj)
+            except ValueError as exc:
+                problems.append(FixtureProblem(doc.source, doc.line, f"KubeProxyConfiguration: {exc}"))
+                continue
             fx.kube_proxy = obj
             continue
+        if kind == "Node":
+            problems += _node_problems(obj, doc.source, doc.line)
         fx.objects.append(obj)
         fx.origins.append((doc.source, doc.line))
+    subnet = parse_service_cluster_ip_range_flag(fx.service_subnet)
+    if isinstance(subnet, StartupError):
+        problems.append(FixtureProblem(source, 0, f"networking.serviceSubnet: {subnet.message}"))
     return problems or fx
+
+
+def _node_problems(node: dict, source: str, line: int) -> list[FixtureProblem]:
+    """A Node whose pod CIDRs do not parse is rejected, as the apiserver's Node validation does."""
+    spec = node.get("spec") or {}
+    cidrs = list(spec.get("podCIDRs") or [])
+    if spec.get("podCIDR") and spec["podCIDR"] not in cidrs:
+        cidrs.insert(0, spec["podCIDR"])
+    out = []
+    for i, cidr in enumerate(cidrs):
+        try:
+            ipaddress.ip_network(str(cidr), strict=False)
+        except ValueError:
+            name = (node.get("metadata") or {}).get("name", "")
+            out.append(FixtureProblem(source, line, f'The Node "{name}" is invalid: spec.podCIDRs[{i}]: Invalid value: '
+                                      f'"{cidr}": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'))
+    return out
 
 
 def _cluster_configuration(fx: Fixture, obj: dict) -> None:

@@ -24,6 +24,11 @@ _MERGE_KEYS: dict[str, str] = {
 }
 
 
+# Structs with patchStrategy "retainKeys": a patch keeps only the keys the user wrote, so
+# switching a Deployment to Recreate drops its old rollingUpdate.
+_RETAIN_KEYS = {"spec.strategy"}
+
+
 def _merge_key(path: str) -> str | None:
     # A Deployment's pod spec lives under spec.template; its lists merge the same way.
     return _MERGE_KEYS.get(path.replace("spec.template.spec.", "spec."))
@@ -63,7 +68,7 @@ def three_way(original: Any, modified: Any, current: Any, path: str = "") -> Any
     if isinstance(modified, dict) and isinstance(current, dict):
         original = original if isinstance(original, dict) else {}
         out = dict(current)
-        for key in original:
+        for key in (current if path in _RETAIN_KEYS else original):
             if key not in modified:
                 out.pop(key, None)
         for key, value in modified.items():

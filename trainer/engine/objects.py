@@ -16,7 +16,6 @@ KINDS: dict[str, tuple[str, bool, str]] = {
     "ReplicaSet": ("replicasets", True, "apps/v1"),
     "EndpointSlice": ("endpointslices", True, "discovery.k8s.io/v1"),
 }
-RESOURCE_KIND = {resource: kind for kind, (resource, _n, _v) in KINDS.items()}
 
 
 def copy(obj: Any) -> Any:
@@ -46,6 +45,14 @@ def namespace_of(obj: dict) -> str:
 def labels_of(obj: dict) -> dict:
     """metadata.labels, or an empty dict."""
     return (obj.get("metadata") or {}).get("labels") or {}
+
+
+def internal_ip(node: dict | None) -> str:
+    """A Node's first InternalIP address, or "" when it has none."""
+    for addr in ((node or {}).get("status") or {}).get("addresses") or []:
+        if addr.get("type") == "InternalIP" and addr.get("address"):
+            return addr["address"]
+    return ""
 
 
 def condition(obj: dict, ctype: str) -> str | None:

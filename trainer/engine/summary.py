@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .objects import condition, is_terminating, name_of, namespace_of
+from .objects import condition, internal_ip, is_terminating, name_of, namespace_of
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -19,7 +19,7 @@ def table(rows: list[list[str]]) -> str:
 def service_ports(svc: dict) -> str:
     """PORT(S) as kubectl prints it: 80:30080/TCP, or 80/TCP without a nodePort."""
     parts = []
-    for p in svc["spec"].get("ports") or []:
+    for p in (svc.get("spec") or {}).get("ports") or []:
         node = f":{p['nodePort']}" if p.get("nodePort") else ""
         parts.append(f"{p.get('port')}{node}/{p.get('protocol', 'TCP')}")
     return ",".join(parts) or "<none>"
@@ -36,21 +36,22 @@ def summary(cluster: "Cluster") -> str:
         status = "Ready" if condition(n, "Ready") == "True" else "NotReady"
         if (n.get("spec") or {}).get("unschedulable"):
             status += ",SchedulingDisabled"
-        roles = ",".join(sorted(k.split("/", 1)[1] for k in (n["metadata"].get("labels") or {})
+        roles = ",".join(sorted(k.split("/", 1)[1] for k in ((n.get("metadata") or {}).get("labels") or {})
                                 if k.startswith("node-role.kubernetes.io/"))) or "<none>"
-        ip = next((a["address"] for a in n["status"].get("addresses", []) if a.get("type") == "InternalIP"), "<none>")
-        nodes.append([name_of(n), status, roles, ip, (n.get("spec") or {}).get("podCIDR", "<none>")])
+        nodes.append([name_of(n), status, roles, internal_ip(n) or "<none>",
+                      (n.get("spec") or {}).get("podCIDR", "<none>")])
     out.append(table(nodes))
     svcs = [["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "PORT(S)"]]
     for s in api.iter("Service"):
-        svcs.append([namespace_of(s), name_of(s), s["spec"].get("type", "ClusterIP"),
-                     s["spec"].get("clusterIP", "<none>"), service_ports(s)])
+        spec = s.get("spec") or {}
+        svcs.append([namespace_of(s), name_of(s), spec.get("type", "ClusterIP"), spec.get("clusterIP", "<none>"),
+                     service_ports(s)])
     out.append("\n" + table(svcs))
     pods = [["NAMESPACE", "NAME", "READY", "STATUS", "IP", "NODE"]]
     for p in api.iter("Pod"):
         status = "Terminating" if is_terminating(p) else (p.get("status") or {}).get("phase", "Pending")
         ready = "1/1" if condition(p, "Ready") == "True" else "0/1"
         pods.append([namespace_of(p), name_of(p), ready, status, (p.get("status") or {}).get("podIP", "<none>"),
-                     p["spec"].get("nodeName", "<none>")])
+                     (p.get("spec") or {}).get("nodeName", "<none>")])
     out.append("\n" + table(pods))
     return "".join(out)
