@@ -537,3 +537,11 @@ def test_fixture_problems_are_reported_not_raised() -> None:
     assert isinstance(no_port, Cluster) and no_port.api.endpoint == "k8s.example.com:6443"
     es = no_port.api.peek("EndpointSlice", "kubernetes")
     assert es["endpoints"][0]["addresses"] == ["10.0.0.10"] and es["ports"][0]["port"] == 6443
+
+
+def test_grouped_resources_are_named_with_their_group(seeded: Cluster) -> None:
+    missing = seeded.get("Deployment", "nope")
+    assert isinstance(missing, Status) and missing.message == 'deployments.apps "nope" not found'
+    [again] = seeded.apply(SEED_DEPLOYMENT, "d.yaml", create=True)
+    assert again.kubectl_line() == ('Error from server (AlreadyExists): error when creating "d.yaml": '
+                                    'deployments.apps "web-frontend" already exists')

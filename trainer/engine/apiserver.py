@@ -89,6 +89,11 @@ class ApiServer:
         self.crash_log = ""
         return True
 
+    def stop(self, log: str = "") -> None:
+        """The kubelet stopped the static Pod (e.g. its manifest no longer parses): the API is down."""
+        self.running_flags = None
+        self.crash_log = log
+
     def refused(self) -> ConnectionRefused | None:
         """The error every call gets while the apiserver is down, else None."""
         return None if self.up else ConnectionRefused(self.endpoint)
@@ -103,7 +108,7 @@ class ApiServer:
             return _NO_RESOURCE
         obj = self.objects[kind].get(self._key(kind, namespace, name))
         if obj is None:
-            return Status.not_found(KINDS[kind][0], name)
+            return Status.not_found(self._resource(kind), name)
         return copy(obj)
 
     def list(self, kind: str, namespace: str | None = None, selector: Selector | None = None) -> list[dict] | ApiError:
@@ -176,7 +181,7 @@ class ApiServer:
             md.pop("namespace", None)
         key = self._key(kind, md.get("namespace", ""), name)
         if key in self.objects[kind]:
-            return Status.already_exists(resource, name)
+            return Status.already_exists(self._resource(kind), name)
         defaults.apply_defaults(obj)
         if kind == "Service":
             assert self.services is not None
@@ -212,7 +217,7 @@ class ApiServer:
         key = self._key(kind, namespace, name)
         old = self.objects[kind].get(key)
         if old is None:
-            return Status.not_found(KINDS[kind][0], name)
+            return Status.not_found(self._resource(kind), name)
         md = obj.setdefault("metadata", {})
         for owned in ("uid", "creationTimestamp", "generation", "namespace", "ownerReferences"):
             if owned in old["metadata"] and owned not in md:
@@ -296,7 +301,7 @@ class ApiServer:
         key = self._key(kind, namespace, name)
         obj = self.objects[kind].get(key)
         if obj is None:
-            return Status.not_found(KINDS[kind][0], name)
+            return Status.not_found(self._resource(kind), name)
         if kind == "Pod" and obj["spec"].get("nodeName") and (obj.get("status") or {}).get("phase") == "Running":
             self.mark_terminating(obj)
             return copy(obj)
@@ -353,6 +358,12 @@ class ApiServer:
         return new
 
     # ----------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _resource(kind: str) -> str:
+        """The resource as the apiserver names it in messages: services, deployments.apps."""
+        resource, _namespaced, api_version = KINDS[kind]
+        return f"{resource}.{api_version.split('/')[0]}" if "/" in api_version else resource
 
     def _bump(self, kind: str) -> int:
         self._rv += 1

@@ -58,10 +58,13 @@ class PathOutcome:
     source_seen: str | None
     hops: list[Hop] = field(default_factory=list)
     detail: str = ""
+    #: The "ip:port" the packet finally reached (after every node's DNAT), if it got anywhere.
+    target: str | None = None
 
     def to_json(self) -> dict:
         """The outcome as the trace CLI's JSON prints it."""
         return {
+            "target": self.target,
             "probability": round(float(self.probability), 10),
             "verdict": self.verdict,
             "dnat": self.dnat,
@@ -457,10 +460,12 @@ class DataPlane:
                 continue
             final = out.packet
             seen = self._source_seen(node, out, packet.src)
+            target = f"{final.dst}:{final.dport}"
             if out.delivery == "local" or final.dst in self.node_addresses(node) or \
                     ipaddress.ip_address(final.dst) in _LOOPBACK:
                 results.append(self._deliver_to_node(node, final.dport, p, dnat, masq, seen, path, touched,
                                                      final.proto.upper()))
+                results[-1].target = target
                 continue
             if ipaddress.ip_address(seen) in _LOOPBACK:
                 results.append(PathOutcome(p, "dropped", dnat, masq, None, name, None, path,
@@ -478,6 +483,7 @@ class DataPlane:
             if next_node is node:
                 results.append(self._deliver_to_pod(pod, final.dport, final.proto.upper(), seen, path, p, dnat,
                                                     masq, name, touched))
+                results[-1].target = target
                 continue
             if out.dnat is not None and out.source_nat is None and not self._replies_return_here(node, seen):
                 # The endpoint answers ``seen`` straight back (host-gw routes); the reply never
