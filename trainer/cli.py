@@ -1,4 +1,4 @@
-"""Command line entry point: the app (default), cluster, fixture."""
+"""Command line entry point: the app (default), cluster, trace, fixture, sandbox."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nodeport-trainer",
         description="Learn, and prove, how a NodePort Service works in Kubernetes.",
-        epilog="Run a subcommand with --help for its options. With no subcommand, the built-in "
-               "cluster is shown.",
+        epilog="Run a subcommand with --help for its options. With no subcommand on a terminal, the "
+               "practice console opens on the built-in cluster; otherwise the cluster is shown.",
     )
     parser.add_argument("--version", action="version", version=f"nodeport-trainer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -56,7 +56,35 @@ def build_parser() -> argparse.ArgumentParser:
     fixture = sub.add_parser("fixture", help="print the built-in cluster fixture",
                              description="Print the built-in fixture, a starting point for your own.")
     del fixture
+
+    sandbox = sub.add_parser(
+        "sandbox", help="a practice console: a shell with kubectl, curl, ssh and aws over the cluster",
+        description="Open a console on a workstation outside the cluster: a small shell (quotes, "
+                    "variables, $(...), pipes, redirections, heredocs) with kubectl, curl, trace, "
+                    "ssh NODE and aws ec2, all acting on the simulated cluster.",
+        epilog="On a terminal this is an interactive prompt (type `help`). When stdin is not a "
+               "terminal, stdin runs as a script: only the commands' output is printed, each line "
+               "advances the cluster's clock by one second, and the exit status is the last "
+               "command's.")
+    sandbox.add_argument("--cluster", metavar="FIXTURE.yaml", type=Path,
+                         help="cluster fixture to load (default: the built-in cluster)")
+    sandbox.add_argument("--workspace", metavar="DIR", type=Path,
+                         help="the workstation's directory, created if missing (default: a temporary "
+                              "directory, removed on exit)")
+    sandbox.add_argument("--client-ip", metavar="IP", type=_ipv4, default="203.0.113.7",
+                         help="the workstation's address as the cluster sees it (default 203.0.113.7)")
+    sandbox.add_argument("--seed", type=int, default=0, help="seed for names and random choices (default 0)")
+    sandbox.set_defaults(filename=[])
     return parser
+
+
+def _ipv4(text: str) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IPv4 address: '{text}'") from None
 
 
 def _cluster_args(p: argparse.ArgumentParser) -> None:
@@ -78,6 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "trace":
             return _trace(args)
+        if args.command == "sandbox":
+            return _sandbox(args)
+        if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
+            # Until the full-screen app exists, the practice console is the app.
+            args.cluster, args.workspace, args.client_ip, args.seed, args.filename = None, None, "203.0.113.7", 0, []
+            return _sandbox(args)
         return _cluster(args)
     except KeyboardInterrupt:
         return 130
@@ -148,7 +182,8 @@ def _cluster(args: argparse.Namespace) -> int:
 
         print(summary(cluster), end="")
         if args.command is None:
-            print("\nThe interactive trainer is on its way; for now see `nodeport-trainer --help`.")
+            print("\nRun `nodeport-trainer` on a terminal (or `nodeport-trainer sandbox`) for the practice "
+                  "console; see `nodeport-trainer --help`.")
     else:
         objects = [o for kind in cluster.api.objects for o in cluster.api.iter(kind)]
         doc = {"apiVersion": "v1", "kind": "List", "items": objects}
@@ -159,6 +194,22 @@ def _cluster(args: argparse.Namespace) -> int:
 
             print(yaml.safe_dump(doc, sort_keys=False), end="")
     return status
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    cluster, status = load_cluster(args, progress=sys.stderr)
+    if cluster is None:
+        return status
+    from .sandbox.console import main as console
+
+    try:
+        return console(cluster, args.workspace, args.client_ip)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): keep Python from complaining at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _trace(args: argparse.Namespace) -> int:

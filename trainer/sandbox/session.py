@@ -73,13 +73,20 @@ class Session:
     # ----------------------------------------------------------------- files
 
     def resolve(self, path: str) -> str:
-        """An absolute path on the current host (relative paths are from the workspace, or / on a node)."""
-        base = str(self.workspace) if self.host is None else "/root"
+        """An absolute path on the current host (relative to the working directory, or /root on a node)."""
+        base = self.env.get("PWD", str(self.workspace)) if self.host is None else "/root"
         return posixpath.normpath(posixpath.join(base, path))
+
+    def _outside(self, full: str) -> bool:
+        """Whether a workstation path leaves the workspace (the console may not touch the real machine)."""
+        root = posixpath.normpath(str(self.workspace))
+        return self.host is None and full != root and not full.startswith(root + "/")
 
     def read_file(self, path: str) -> str | FileError:
         """Read a text file on the current host."""
         full = self.resolve(path)
+        if self._outside(full):
+            return FileError(path, "Permission denied")
         if self.host is not None:
             files = self.node_files.get(self.host, {})
             if full in files:
@@ -104,6 +111,8 @@ class Session:
         if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
             return FileError(path, "File too large")
         full = self.resolve(path)
+        if self._outside(full):
+            return FileError(path, "Permission denied")
         if self.host is not None:
             files = self.node_files.setdefault(self.host, {})
             files[full] = (files.get(full, "") if append else "") + text
@@ -123,6 +132,8 @@ class Session:
     def list_dir(self, path: str = ".") -> list[str] | FileError:
         """Names in a directory on the current host, sorted; a file lists as itself."""
         full = self.resolve(path)
+        if self._outside(full):
+            return FileError(path, "Permission denied")
         if self.host is not None:
             files = self.node_files.get(self.host, {})
             if full in files:
@@ -140,6 +151,8 @@ class Session:
     def is_dir(self, path: str) -> bool:
         """Whether a path names a directory on the current host."""
         full = self.resolve(path)
+        if self._outside(full):
+            return False
         if self.host is not None:
             return any(p.startswith(full.rstrip("/") + "/") for p in self.node_files.get(self.host, {}))
         return Path(full).is_dir()
