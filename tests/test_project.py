@@ -34,7 +34,7 @@ def test_import_linter_contract() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["cluster"], ["trace"], ["fixture"]])
+@pytest.mark.parametrize("args", [[], ["cluster"], ["trace"], ["fixture"], ["sandbox"]])
 def test_every_command_has_help(args: list[str]) -> None:
     result = subprocess.run([sys.executable, "-m", "trainer", *args, "--help"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
