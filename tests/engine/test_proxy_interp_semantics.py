@@ -373,7 +373,7 @@ def big_dump(services: int) -> str:
         if i % 7 == 0:
             # Unindexable rules sprinkled in: a negated port and a port range.
             services_rules.append(f"-A KUBE-SERVICES -d {ip}/32 -p tcp -m tcp ! --dport 22 -j KUBE-MARK-MASQ")
-            services_rules.append(f"-A KUBE-SERVICES -p tcp -m tcp --dport 81:82 -j KUBE-MARK-MASQ")
+            services_rules.append("-A KUBE-SERVICES -p tcp -m tcp --dport 81:82 -j KUBE-MARK-MASQ")
         nodeports.append(f"-A KUBE-NODEPORTS -d 127.0.0.0/8 -p tcp -m tcp --dport {30000 + i} -j SVC-{i}")
         nodeports.append(f"-A KUBE-NODEPORTS -p tcp -m tcp --dport {30000 + i} -j SVC-{i}")
         other.append(f"-A SVC-{i} -p tcp -m statistic --mode random --probability 0.5 "

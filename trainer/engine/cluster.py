@@ -9,7 +9,7 @@ from functools import lru_cache
 from .apiserver import DEFAULT_NODE_PORT_RANGE, SYSTEM_NAMESPACES, ApiError, ApiServer, ApplyOutcome
 from .controllers import Controllers
 from .datapath import DataPlane
-from .errors import ConnectionRefused, Status
+from .errors import Status
 from .firewall import Firewall
 from .fixtures import Fixture, FixtureProblem, default_fixture_text, parse_fixture
 from .manifests import load_manifests

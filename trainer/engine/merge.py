@@ -29,8 +29,8 @@ _MERGE_KEYS: dict[str, str] = {
 _RETAIN_KEYS = {"spec.strategy"}
 
 
-def _merge_key(path: str) -> str | None:
-    # A Deployment's pod spec lives under spec.template; its lists merge the same way.
+def merge_key(path: str) -> str | None:
+    """The key a list at ``path`` merges on (a Deployment's pod template merges like a pod spec)."""
     return _MERGE_KEYS.get(path.replace("spec.template.spec.", "spec."))
 
 
@@ -76,7 +76,7 @@ def three_way(original: Any, modified: Any, current: Any, path: str = "") -> Any
             out[key] = three_way(original.get(key), value, current.get(key), sub)
         return out
     if isinstance(modified, list) and isinstance(current, list):
-        key = _merge_key(path)
+        key = merge_key(path)
         if key and all(isinstance(i, dict) and key in i for i in modified + current):
             return _merge_list(original if isinstance(original, list) else [], modified, current, key, path)
     return copy(modified)

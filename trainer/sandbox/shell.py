@@ -1,15 +1,18 @@
-"""The console's shell: bash's quoting, expansions, pipes, redirections and heredocs over a Session."""
+"""The console's shell: runs command lines over a Session as bash would, with pipes, && || ; and redirections."""
 
 from __future__ import annotations
 
 import collections
-import fnmatch
 import re
 import weakref
-from dataclasses import dataclass, field
 from typing import Callable
 
+from .host_files import open_for_write, read_text
 from .session import Result, Session
+from .shell_expand import Expansion
+from .shell_io import Buffer, ExpansionError, File, Null, Sink, Terminal, Unwind
+from .shell_parse import (MAX_DEPTH, AndOr, Command, Parsed, Part, Pipeline, Redirect, Word, decode_escapes,
+                          parse)
 
 #: Longest physical input line; longer lines are refused whole (a pasted one-line JSON
 #: patch is a few KiB; parsing a line of this size takes well under a second).
@@ -18,717 +21,9 @@ MAX_LINE = 128 * 1024
 MAX_INPUT = 10 * 1024 * 1024
 #: Most physical lines one command may span while a quote or $( is open (heredocs excepted).
 MAX_CONTINUATION = 200
-#: Deepest nesting of $(...) and `...`.
-MAX_DEPTH = 32
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SPECIAL = "?$#!@*-0123456789"
-_META = " \t\n;&|<>()"
-# Longest first, so that "&&" wins over "&".
-_OPS = ("&>>", "<<<", "<<-", "&&", "||", ";;", "|&", "&>", "<<", "<>", "<&", ">>", ">&", ">|",
-        "|", "&", ";", "<", ">", "(", ")")
-_REDIRECTS = frozenset({"<", ">", ">>", ">|", "<<", "<<-", "<<<", "<>", "<&", ">&", "&>", "&>>"})
-_RESERVED = frozenset({"if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while",
-                       "until", "do", "done", "function", "{", "}", "[[", "]]", "time", "coproc"})
-# A glob character that came from quoted text, escaped for fnmatch as [*].
-_ESCAPED = re.compile(r"\[([*?\[])\]")
 # Characters outside text: NUL and C0 controls other than tab, newline, FF, VT, CR and ESC.
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\udc80-\udcff]")
-
-
-# ------------------------------------------------------------------ syntax tree
-
-@dataclass
-class Part:
-    """A piece of a word: literal text or an expansion (var, param, cmd, tilde, arith)."""
-
-    kind: str
-    value: object
-    quoted: bool = False
-
-
-@dataclass
-class Word:
-    """A shell word as parts, with its source text; ``assign`` names NAME in NAME=value."""
-
-    parts: list[Part]
-    raw: str
-    assign: str | None = None
-    value_at: int = 0
-
-
-@dataclass
-class Redirect:
-    """One redirection; heredocs carry their delimiter and, once read, their body."""
-
-    fd: int | None
-    op: str
-    target: Word | None = None
-    delim: str = ""
-    strip: bool = False
-    quoted: bool = False
-    line: int = 0
-    body: list[Part] = field(default_factory=list)
-
-
-@dataclass
-class Command:
-    """A simple command: NAME=value prefixes, words and redirections."""
-
-    assigns: list[Word]
-    words: list[Word]
-    redirects: list[Redirect]
-
-
-@dataclass
-class Pipeline:
-    """Commands joined by | (``both[i]`` for |&, which pipes stderr too)."""
-
-    commands: list[Command]
-    both: list[bool]
-    negate: bool = False
-
-
-@dataclass
-class AndOr:
-    """Pipelines joined by && and ||."""
-
-    pipelines: list[Pipeline]
-    ops: list[str]
-
-
-@dataclass
-class Parsed:
-    """What parsing produced: a program, an error, or what more input it waits for."""
-
-    program: list[AndOr] = field(default_factory=list)
-    error: str | None = None
-    waiting: str | None = None
-    delims: tuple[tuple[str, bool], ...] = ()
-    warnings: list[str] = field(default_factory=list)
-
-
-class _Incomplete(Exception):
-    """More input is needed: an open quote, $(, heredoc, or a trailing operator."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
-
-
-class _SyntaxError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _eof_message(what: str) -> str:
-    if what in ("eof", "\\"):
-        return "bash: syntax error: unexpected end of file"
-    return f"bash: unexpected EOF while looking for matching `{what}'"
-
-
-def _unsupported(what: str) -> _SyntaxError:
-    return _SyntaxError(f"nodeport-trainer: `{what}' is not supported in this console: it runs simple "
-                        "commands joined with |, &&, || and ;")
-
-
-def parse(text: str, eof: bool = True, first_line: int = 1) -> Parsed:
-    """Parse command text.
-
-    Args:
-        text: one or more lines.
-        eof: True when no more input follows (an open quote is then an error, and a
-            heredoc without its terminator ends at the end of the text, with bash's warning).
-        first_line: the line number of the text's first line, for heredoc warnings.
-
-    Returns:
-        A Parsed value; never raises.
-    """
-    parser = _Parser(text, eof, first_line)
-    try:
-        program = parser.parse_all()
-    except _Incomplete as inc:
-        if eof:
-            return Parsed(error=_eof_message(inc.what))
-        delims = tuple((r.delim, r.strip) for r in parser.pending) if inc.what == "heredoc" else ()
-        return Parsed(waiting=inc.what, delims=delims)
-    except _SyntaxError as exc:
-        return Parsed(error=exc.message)
-    except RecursionError:
-        return Parsed(error="nodeport-trainer: the command is nested too deeply")
-    return Parsed(program, warnings=parser.warnings)
-
-
-class _Parser:
-    """A recursive-descent parser over the text, reading heredoc bodies after each newline."""
-
-    def __init__(self, text: str, eof: bool, line: int = 1, depth: int = 0, literal_meta: bool = False) -> None:
-        self.text, self.n, self.pos, self.eof = text, len(text), 0, eof
-        self.line0, self.depth, self.literal_meta = line, depth, literal_meta
-        self.nested = 0
-        self.pending: list[Redirect] = []
-        self.warnings: list[str] = []
-        self._tok: tuple | None = None
-
-    # -------------------------------------------------------------- tokens
-
-    def _skip_blanks(self) -> None:
-        text, n = self.text, self.n
-        while self.pos < n:
-            c = text[self.pos]
-            if c in " \t":
-                self.pos += 1
-            elif c == "\\" and text.startswith("\\\n", self.pos):
-                self.pos += 2
-                if self.pos >= n and not self.eof:
-                    raise _Incomplete("\\")
-            elif c == "#":
-                end = text.find("\n", self.pos)
-                self.pos = n if end < 0 else end
-            else:
-                return
-
-    def _scan(self) -> tuple:
-        self._skip_blanks()
-        start = self.pos
-        if start >= self.n:
-            return ("eof", "", start, start)
-        c = self.text[start]
-        if c == "\n":
-            return ("nl", "newline", start, start + 1)
-        for op in _OPS:
-            if self.text.startswith(op, start):
-                return ("op", op, start, start + len(op))
-        word = self._read_word()
-        end, self.pos = self.pos, start
-        if word.raw.isdigit() and end < self.n and self.text[end] in "<>":
-            return ("ionum", int(word.raw[-3:]), start, end)
-        return ("word", word, start, end)
-
-    def _peek(self) -> tuple:
-        if self._tok is None:
-            self._tok = self._scan()
-        return self._tok
-
-    def _take(self) -> tuple:
-        tok = self._peek()
-        self.pos, self._tok = tok[3], None
-        if tok[0] == "nl":
-            self._read_heredocs()
-        return tok
-
-    def _unexpected(self) -> Exception:
-        kind, value = self._peek()[:2]
-        if kind == "eof":
-            return _Incomplete(")" if self.nested else "eof")
-        shown = value.raw if kind == "word" else value if kind != "ionum" else str(value)
-        return _SyntaxError(f"bash: syntax error near unexpected token `{shown}'")
-
-    def _linebreak(self) -> None:
-        while self._peek()[0] == "nl":
-            self._take()
-
-    # -------------------------------------------------------------- grammar
-
-    def parse_all(self) -> list[AndOr]:
-        program = self._program()
-        if self.pending:
-            self._read_heredocs()
-        return program
-
-    def _program(self) -> list[AndOr]:
-        items: list[AndOr] = []
-        while True:
-            self._linebreak()
-            kind, value = self._peek()[:2]
-            if kind == "eof":
-                if self.nested:
-                    raise _Incomplete(")")
-                return items
-            if kind == "op" and value == ")" and self.nested:
-                return items
-            items.append(self._and_or())
-            kind, value = self._peek()[:2]
-            if kind == "op" and value == ";":
-                self._take()
-            elif kind == "op" and value == "&":
-                raise _SyntaxError("nodeport-trainer: `&' is not supported in this console: commands run "
-                                   "in the foreground, one after another")
-            elif kind not in ("nl", "eof") and not (kind == "op" and value == ")" and self.nested):
-                raise self._unexpected()
-
-    def _and_or(self) -> AndOr:
-        pipelines, ops = [self._pipeline()], []
-        while (tok := self._peek())[0] == "op" and tok[1] in ("&&", "||"):
-            ops.append(self._take()[1])
-            self._linebreak()
-            pipelines.append(self._pipeline())
-        return AndOr(pipelines, ops)
-
-    def _pipeline(self) -> Pipeline:
-        negate = False
-        while (tok := self._peek())[0] == "word" and tok[1].raw == "!":
-            self._take()
-            negate = not negate
-        commands, both = [self._command()], []
-        while (tok := self._peek())[0] == "op" and tok[1] in ("|", "|&"):
-            both.append(self._take()[1] == "|&")
-            self._linebreak()
-            commands.append(self._command())
-        return Pipeline(commands, both, negate)
-
-    def _command(self) -> Command:
-        kind, value = self._peek()[:2]
-        if kind == "op" and value == "(":
-            raise _unsupported("(")
-        if kind == "word" and value.raw in _RESERVED:
-            raise _unsupported(value.raw)
-        assigns: list[Word] = []
-        words: list[Word] = []
-        redirects: list[Redirect] = []
-        while True:
-            kind, value = self._peek()[:2]
-            if kind == "word":
-                self._take()
-                if not words and value.assign:
-                    assigns.append(value)
-                    continue
-                words.append(value)
-                if len(words) == 1 and self._peek()[:2] == ("op", "("):
-                    raise _unsupported(f"{value.raw}()")
-            elif kind == "ionum" or (kind == "op" and value in _REDIRECTS):
-                redirects.append(self._redirect())
-            else:
-                break
-        if not (assigns or words or redirects):
-            raise self._unexpected()
-        return Command(assigns, words, redirects)
-
-    def _redirect(self) -> Redirect:
-        fd = self._take()[1] if self._peek()[0] == "ionum" else None
-        op = self._take()[1]
-        kind, value = self._peek()[:2]
-        if kind != "word":
-            if kind == "eof":
-                raise _SyntaxError("bash: syntax error near unexpected token `newline'")
-            raise self._unexpected()
-        self._take()
-        if op not in ("<<", "<<-"):
-            return Redirect(fd, op, value)
-        quoted = any(c in value.raw for c in "'\"\\")
-        line = self.line0 + self.text.count("\n", 0, self.pos)
-        redirect = Redirect(fd, op, value, _unquote(value.raw), op == "<<-", quoted, line)
-        self.pending.append(redirect)
-        return redirect
-
-    def _read_heredocs(self) -> None:
-        for redirect in self.pending:
-            lines: list[str] = []
-            while True:
-                if self.pos >= self.n:
-                    if not self.eof:
-                        raise _Incomplete("heredoc")
-                    self.warnings.append(f"bash: warning: here-document at line {redirect.line} delimited "
-                                         f"by end-of-file (wanted `{redirect.delim}')")
-                    break
-                end = self.text.find("\n", self.pos)
-                if end < 0:
-                    if not self.eof:
-                        raise _Incomplete("heredoc")
-                    end = self.n
-                line, self.pos = self.text[self.pos:end], min(end + 1, self.n)
-                if redirect.strip:
-                    line = line.lstrip("\t")
-                if line == redirect.delim:
-                    break
-                lines.append(line + "\n")
-            body = "".join(lines)
-            if redirect.quoted:
-                redirect.body = [Part("lit", body, True)]
-            else:
-                sub = _Parser(body, True, redirect.line + 1, self.depth)
-                redirect.body = sub._quoted_text(heredoc=True)
-                self.warnings += sub.warnings
-        self.pending = []
-
-    # -------------------------------------------------------------- words
-
-    def _read_word(self) -> Word:
-        text, n = self.text, self.n
-        start = self.pos
-        parts: list[Part] = []
-        buf: list[str] = []
-        assign: str | None = None
-        value_at = 0
-        tilde_ok = True
-
-        def flush() -> None:
-            if buf:
-                parts.append(Part("lit", "".join(buf)))
-                buf.clear()
-
-        while self.pos < n:
-            c = text[self.pos]
-            if c in _META and not self.literal_meta:
-                break
-            if c == "~" and tilde_ok and not buf and len(parts) == value_at:
-                after = text[self.pos + 1:self.pos + 2]
-                if after in ("", "/") or (after in _META and not self.literal_meta):
-                    parts.append(Part("tilde", ""))
-                    self.pos += 1
-                    tilde_ok = False
-                    continue
-            tilde_ok = False
-            if c == "\\":
-                if self.pos + 1 >= n:
-                    if not self.eof:
-                        raise _Incomplete("\\")
-                    self.pos += 1
-                    continue
-                nxt = text[self.pos + 1]
-                self.pos += 2
-                if nxt == "\n":
-                    if self.pos >= n and not self.eof:
-                        raise _Incomplete("\\")
-                    continue
-                flush()
-                parts.append(Part("lit", nxt, True))
-            elif c == "'":
-                flush()
-                end = text.find("'", self.pos + 1)
-                if end < 0:
-                    raise _Incomplete("'")
-                parts.append(Part("lit", text[self.pos + 1:end], True))
-                self.pos = end + 1
-            elif c == '"':
-                flush()
-                self.pos += 1
-                parts += self._quoted_text()
-            elif c == "$":
-                flush()
-                parts.append(self._dollar(False))
-            elif c == "`":
-                flush()
-                parts.append(self._backtick(False))
-            elif c == "=" and assign is None and not parts and buf and _NAME.fullmatch("".join(buf)):
-                assign = "".join(buf)
-                buf.append("=")
-                flush()
-                value_at, tilde_ok = len(parts), True
-                self.pos += 1
-            else:
-                buf.append(c)
-                self.pos += 1
-        flush()
-        return Word(parts, text[start:self.pos], assign, value_at)
-
-    def _quoted_text(self, heredoc: bool = False) -> list[Part]:
-        """The inside of "..." (after the opening quote), or a whole unquoted heredoc body."""
-        text, n = self.text, self.n
-        specials = "$`\\\n" if heredoc else '$`"\\\n'
-        parts: list[Part] = []
-        buf: list[str] = []
-
-        def flush() -> None:
-            if buf:
-                parts.append(Part("lit", "".join(buf), True))
-                buf.clear()
-
-        while True:
-            if self.pos >= n:
-                if heredoc:
-                    break
-                raise _Incomplete('"')
-            c = text[self.pos]
-            if c == '"' and not heredoc:
-                self.pos += 1
-                break
-            if c == "\\" and self.pos + 1 < n and text[self.pos + 1] in specials:
-                if text[self.pos + 1] != "\n":
-                    buf.append(text[self.pos + 1])
-                self.pos += 2
-            elif c == "$":
-                flush()
-                parts.append(self._dollar(True))
-            elif c == "`":
-                flush()
-                parts.append(self._backtick(True))
-            else:
-                buf.append(c)
-                self.pos += 1
-        flush()
-        return parts or [Part("lit", "", True)]
-
-    def _dollar(self, quoted: bool) -> Part:
-        text, p = self.text, self.pos
-        nxt = text[p + 1:p + 2]
-        if nxt == "(":
-            if text.startswith("$((", p):
-                return self._arith(quoted)
-            self.pos = p + 2
-            return Part("cmd", self._substitution(), quoted)
-        if nxt == "{":
-            return self._brace(quoted)
-        if nxt == "'" and not quoted:
-            return self._ansi_c()
-        match = _NAME.match(text, p + 1)
-        if match:
-            self.pos = match.end()
-            return Part("var", match.group(), quoted)
-        if nxt and nxt in _SPECIAL:
-            self.pos = p + 2
-            return Part("var", nxt, quoted)
-        self.pos = p + 1
-        return Part("lit", "$", quoted)
-
-    def _substitution(self) -> list[AndOr]:
-        if self.depth >= MAX_DEPTH:
-            raise _SyntaxError("nodeport-trainer: command substitutions are nested too deeply")
-        self.depth += 1
-        self.nested += 1
-        # Inside $(...) the shell's grammar is back, even within a ${X:-...} operand.
-        literal, self.literal_meta = self.literal_meta, False
-        try:
-            program = self._program()
-            self._take()  # the ")" that ended the program
-        finally:
-            self.depth -= 1
-            self.nested -= 1
-            self.literal_meta = literal
-        return program
-
-    def _backtick(self, quoted: bool) -> Part:
-        text, i = self.text, self.pos + 1
-        escapable = '$`\\"' if quoted else "$`\\"
-        out: list[str] = []
-        while i < self.n and text[i] != "`":
-            if text[i] == "\\" and i + 1 < self.n and text[i + 1] in escapable:
-                out.append(text[i + 1])
-                i += 2
-            else:
-                out.append(text[i])
-                i += 1
-        if i >= self.n:
-            raise _Incomplete("`")
-        self.pos = i + 1
-        if self.depth >= MAX_DEPTH:
-            raise _SyntaxError("nodeport-trainer: command substitutions are nested too deeply")
-        sub = _Parser("".join(out), True, self.line0, self.depth + 1)
-        try:
-            program = sub.parse_all()
-        except _Incomplete as inc:
-            raise _SyntaxError(_eof_message(inc.what)) from None
-        self.warnings += sub.warnings
-        return Part("cmd", program, quoted)
-
-    def _arith(self, quoted: bool) -> Part:
-        text, i, depth = self.text, self.pos + 3, 0
-        while i < self.n:
-            if text[i] == "(":
-                depth += 1
-            elif text[i] == ")":
-                if depth == 0 and text.startswith("))", i):
-                    raw = text[self.pos:i + 2]
-                    self.pos = i + 2
-                    return Part("arith", raw, quoted)
-                depth -= 1
-            i += 1
-        raise _Incomplete(")")
-
-    def _ansi_c(self) -> Part:
-        text, i = self.text, self.pos + 2
-        while i < self.n and text[i] != "'":
-            i += 2 if text[i] == "\\" else 1
-        if i >= self.n:
-            raise _Incomplete("'")
-        value = decode_escapes(text[self.pos + 2:i], ansi_c=True)[0]
-        self.pos = i + 1
-        return Part("lit", value, True)
-
-    def _brace(self, quoted: bool) -> Part:
-        text, i, depth = self.text, self.pos + 2, 1
-        while i < self.n:
-            c = text[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c in "'\"":
-                end = text.find(c, i + 1)
-                if end < 0:
-                    break
-                i = end
-            elif c == "{" and text[i - 1] == "$":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
-        if i >= self.n:
-            raise _Incomplete("}")
-        inner = text[self.pos + 2:i]
-        self.pos = i + 1
-        return _param(inner, quoted, self.depth)
-
-
-def _param(inner: str, quoted: bool, depth: int) -> Part:
-    """${...}: NAME, #NAME, or NAME with one of - = + ? (optionally after :)."""
-    raw = "${" + inner + "}"
-    if inner.startswith("#") and (_NAME.fullmatch(inner[1:]) or inner[1:] in tuple(_SPECIAL)):
-        return Part("param", (inner[1:], "len", None), quoted)
-    match = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#!@*-]", inner)
-    if not match:
-        return Part("param", (raw, "bad", None), quoted)
-    name, rest = match.group(), inner[match.end():]
-    if not rest:
-        return Part("var", name, quoted)
-    for op in (":-", ":=", ":+", ":?", "-", "=", "+", "?"):
-        if rest.startswith(op):
-            sub = _Parser(rest[len(op):], True, depth=depth + 1, literal_meta=True)
-            try:
-                operand = sub._read_word()
-            except (_Incomplete, _SyntaxError):
-                return Part("param", (raw, "bad", None), quoted)
-            return Part("param", (name, op, operand), quoted)
-    # Valid bash (${X#pre}, ${X/a/b}, ${X:1:2}, ...) that this console does not evaluate.
-    kind = "unsupported" if rest[0] in "#%/^,:@" else "bad"
-    return Part("param", (raw, kind, None), quoted)
-
-
-def _unquote(raw: str) -> str:
-    """Quote removal, as for a heredoc delimiter (no expansion)."""
-    out, i = [], 0
-    while i < len(raw):
-        c = raw[i]
-        if c == "'":
-            end = raw.find("'", i + 1)
-            end = len(raw) if end < 0 else end
-            out.append(raw[i + 1:end])
-            i = end + 1
-        elif c == '"':
-            i += 1
-            while i < len(raw) and raw[i] != '"':
-                if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\':
-                    i += 1
-                out.append(raw[i])
-                i += 1
-            i += 1
-        elif c == "\\" and i + 1 < len(raw):
-            out.append(raw[i + 1])
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
-                   "t": "\t", "v": "\v", "\\": "\\"}
-
-
-def decode_escapes(text: str, ansi_c: bool = False) -> tuple[str, bool]:
-    """Backslash escapes as `echo -e` (or $'...' when ansi_c) reads them.
-
-    Returns:
-        (text, stopped): stopped is True when echo's \\c ended the output.
-    """
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c != "\\" or i + 1 >= n:
-            out.append(c)
-            i += 1
-            continue
-        e = text[i + 1]
-        i += 2
-        if e in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[e])
-        elif ansi_c and e in "'\"?":
-            out.append(e)
-        elif e == "c" and not ansi_c:
-            return "".join(out), True
-        elif e in "01234567" and (ansi_c or e == "0"):
-            start = i - 1 if ansi_c else i
-            digits = re.match(r"[0-7]{1,3}", text[start:start + 3])
-            out.append(chr(int(digits.group(), 8) & 0xFF) if digits else "\0")
-            i = start + (len(digits.group()) if digits else 0)
-        elif e in "xuU":
-            size = {"x": 2, "u": 4, "U": 8}[e]
-            digits = re.match(r"[0-9A-Fa-f]{1,%d}" % size, text[i:i + size])
-            if digits:
-                code = int(digits.group(), 16)
-                # Surrogates cannot be printed; bash would write invalid bytes, we write U+FFFD.
-                out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd")
-                i += len(digits.group())
-            else:
-                out.append("\\" + e)
-        else:
-            out.append("\\" + e)
-    return "".join(out), False
-
-
-# ------------------------------------------------------------------ execution
-
-class _Sink:
-    """Where a file descriptor's output goes."""
-
-    def write(self, text: str) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class _Buffer(_Sink):
-    def __init__(self) -> None:
-        self.chunks: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.chunks.append(text)
-
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-
-class _Null(_Sink):
-    def write(self, text: str) -> None:
-        pass
-
-
-class _Terminal(_Sink):
-    def __init__(self, shell: "Shell", fd: int) -> None:
-        self.shell, self.fd = shell, fd
-
-    def write(self, text: str) -> None:
-        self.shell._emit(self.fd, text)
-
-
-class _File(_Sink):
-    def __init__(self, shell: "Shell", path: str, shown: str) -> None:
-        self.shell, self.path, self.shown, self.failed = shell, path, shown, False
-
-    def write(self, text: str) -> None:
-        if not text or self.failed:
-            return
-        from .builtins import write_text
-
-        error = write_text(self.shell.session, self.path, text, append=True)
-        if error is not None:
-            self.failed = True
-            self.shell._emit(2, f"bash: {self.shown}: {error.reason}\n")
-
-
-class _ExpansionError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class _Unwind(Exception):
-    """`exit` ends the current shell (or the $(...) subshell it ran in)."""
-
-    def __init__(self, status: int, leave: bool = False) -> None:
-        super().__init__(status)
-        self.status, self.leave = status, leave
-
 
 _SHELLS: "weakref.WeakKeyDictionary[Session, Shell]" = weakref.WeakKeyDictionary()
 
@@ -738,7 +33,7 @@ def shell_for(session: Session) -> "Shell | None":
     return _SHELLS.get(session)
 
 
-class Shell:
+class Shell(Expansion):
     """Runs command lines against a Session, the way bash would.
 
     Attributes:
@@ -769,7 +64,7 @@ class Shell:
         self._delims: tuple[tuple[str, bool], ...] = ()
         self._out: list[str] = []
         self._err: list[str] = []
-        self._err_sink: _Sink = _Terminal(self, 2)
+        self._err_sink: Sink = Terminal(self, 2)
         self._subst_status: int | None = None
         self._host = session.host
         self._workstation_env: dict[str, str] | None = None
@@ -859,11 +154,11 @@ class Shell:
         session = self.session
         saved = (session.env, self._host, self.in_subshell, self._err_sink, self.status)
         session.env, self._host = _node_env(session.host or ""), session.host
-        out, err = _Buffer(), _Buffer()
+        out, err = Buffer(), Buffer()
         self.in_subshell, self._err_sink, self.status = True, err, 0
         try:
             status = self._run_program(parsed.program, {1: out, 2: err}, stdin)
-        except _Unwind as unwind:
+        except Unwind as unwind:
             status = unwind.status
         except Exception as exc:  # a bug in the shell itself: report it, keep the session
             err.write(f"nodeport-trainer: internal error in shell: {type(exc).__name__}: {exc}\n")
@@ -993,8 +288,8 @@ class Shell:
             self.status = 2
         else:
             try:
-                self._run_program(parsed.program, {1: _Terminal(self, 1), 2: _Terminal(self, 2)}, "")
-            except _Unwind as unwind:
+                self._run_program(parsed.program, {1: Terminal(self, 1), 2: Terminal(self, 2)}, "")
+            except Unwind as unwind:
                 self.status = unwind.status
                 if unwind.leave:
                     self.exited = unwind.status
@@ -1004,7 +299,7 @@ class Shell:
             finally:
                 self.in_subshell = False
                 self.exit_request = None
-                self._err_sink = _Terminal(self, 2)
+                self._err_sink = Terminal(self, 2)
         self._after_line()
 
     def _after_line(self) -> None:
@@ -1056,13 +351,13 @@ class Shell:
             if i == last and last == 0:
                 status = self._run_command(command, fds, data)
                 break
-            pipe = _Buffer()
+            pipe = Buffer()
             cfds = fds if i == last else {**fds, 1: pipe, **({2: pipe} if pipeline.both[i] else {})}
             # Each element of a real pipeline runs in a subshell: `exit` there ends only it.
             saved, self.in_subshell = self.in_subshell, True
             try:
                 status = self._run_command(command, cfds, data)
-            except _Unwind as unwind:
+            except Unwind as unwind:
                 status = unwind.status
             finally:
                 self.in_subshell = saved
@@ -1088,7 +383,7 @@ class Shell:
                 value = self._expand_string(word.parts[word.value_at:])
                 saved.setdefault(word.assign, env.get(word.assign))
                 env[word.assign] = value
-        except _ExpansionError as exc:
+        except ExpansionError as exc:
             fds[2].write(exc.message + "\n")
             if argv:
                 _restore(env, saved)
@@ -1098,7 +393,7 @@ class Shell:
         fds, stdin = redirected
         if not argv:
             return self._subst_status if self._subst_status is not None else 0
-        self.stdout_is_terminal = isinstance(fds[1], _Terminal) and not self.session.script
+        self.stdout_is_terminal = isinstance(fds[1], Terminal) and not self.session.script
         try:
             result = self._invoke(argv, stdin)
         finally:
@@ -1109,7 +404,7 @@ class Shell:
         self._sync_host()
         if self.exit_request is not None:
             (status, leave), self.exit_request = self.exit_request, None
-            raise _Unwind(status, leave)
+            raise Unwind(status, leave)
         return result.status
 
     def _invoke(self, argv: list[str], stdin: str) -> Result:
@@ -1117,8 +412,6 @@ class Shell:
 
         name = argv[0]
         if "/" in name:
-            from .builtins import read_text
-
             # There are no executables in the workspace: a path names a file at most.
             content = read_text(self.session, name)
             reason = "Permission denied" if isinstance(content, str) else content.reason
@@ -1150,8 +443,6 @@ class Shell:
     # -------------------------------------------------------------- redirections
 
     def _redirect(self, redirects: list[Redirect], fds: dict, stdin: str) -> tuple[dict, str] | None:
-        from .builtins import open_for_write, read_text
-
         fds = dict(fds)
         for r in redirects:
             fd = r.fd
@@ -1165,14 +456,14 @@ class Shell:
                     source = int(r.target.raw)
                     if r.op == "<&" or source == 0:
                         if source != 0:
-                            raise _ExpansionError(f"bash: {source}: Bad file descriptor")
+                            raise ExpansionError(f"bash: {source}: Bad file descriptor")
                         continue
                     if source not in fds:
-                        raise _ExpansionError(f"bash: {source}: Bad file descriptor")
+                        raise ExpansionError(f"bash: {source}: Bad file descriptor")
                     fds[1 if fd is None else fd] = fds[source]
                     continue
                 if r.op in (">&", "<&") and r.target.raw == "-":
-                    fds[(1 if r.op == ">&" else 0) if fd is None else fd] = _Null()
+                    fds[(1 if r.op == ">&" else 0) if fd is None else fd] = Null()
                     continue
                 target = self._expand_target(r.target)
                 if r.op == "<<<":
@@ -1181,184 +472,35 @@ class Shell:
                 if r.op in ("<", "<>"):
                     text = "" if target == "/dev/null" else read_text(self.session, target)
                     if not isinstance(text, str):
-                        raise _ExpansionError(f"bash: {target}: {text.reason}")
+                        raise ExpansionError(f"bash: {target}: {text.reason}")
                     if (fd or 0) == 0:
                         stdin = text
                     continue
                 if r.op == ">&" and fd is not None:
-                    raise _ExpansionError(f"bash: {r.target.raw}: ambiguous redirect")
+                    raise ExpansionError(f"bash: {r.target.raw}: ambiguous redirect")
                 sink = self._open(target, append=r.op in (">>", "&>>"), opener=open_for_write)
                 for out in ((1, 2) if r.op in ("&>", "&>>", ">&") else (1 if fd is None else fd,)):
                     fds[out] = sink
-            except _ExpansionError as exc:
+            except ExpansionError as exc:
                 fds[2].write(exc.message + "\n")
                 return None
         return fds, stdin
 
-    def _open(self, target: str, append: bool, opener) -> _Sink:
+    def _open(self, target: str, append: bool, opener) -> Sink:
         if target == "/dev/null":
-            return _Null()
+            return Null()
         if target in ("/dev/stdout", "/dev/stderr"):
-            return _Terminal(self, 1 if target == "/dev/stdout" else 2)
+            return Terminal(self, 1 if target == "/dev/stdout" else 2)
         path = opener(self.session, target, append)
         if not isinstance(path, str):
-            raise _ExpansionError(f"bash: {target}: {path.reason}")
-        return _File(self, path, target)
+            raise ExpansionError(f"bash: {target}: {path.reason}")
+        return File(self, path, target)
 
     def _expand_target(self, word: Word) -> str:
         fields = self._expand_words([word])
         if len(fields) != 1:
-            raise _ExpansionError(f"bash: {word.raw}: ambiguous redirect")
+            raise ExpansionError(f"bash: {word.raw}: ambiguous redirect")
         return fields[0]
-
-    # -------------------------------------------------------------- expansion
-
-    def _expand_string(self, parts: list[Part]) -> str:
-        """Expand without field splitting or globbing (assignments, heredoc bodies)."""
-        out = []
-        for part in parts:
-            if part.kind == "lit":
-                out.append(part.value)
-            elif part.kind == "tilde":
-                out.append(self.session.env.get("HOME", ""))
-            else:
-                out.append(self._expand_part(part))
-        return "".join(out)
-
-    def _expand_words(self, words: list[Word]) -> list[str]:
-        fields: list[str] = []
-        for word in words:
-            fields += self._expand_word(word)
-        return fields
-
-    def _expand_word(self, word: Word) -> list[str]:
-        fields: list[tuple[str, str, bool]] = []
-        text: list[str] = []
-        pattern: list[str] = []
-        state = {"open": False, "glob": False}
-
-        def add(value: str, globbing: bool) -> None:
-            state["open"] = True
-            text.append(value)
-            if globbing:
-                pattern.append(value)
-                state["glob"] = state["glob"] or any(c in value for c in "*?[")
-            else:
-                pattern.append(re.sub(r"([*?\[])", r"[\1]", value))
-
-        def finish() -> None:
-            if state["open"]:
-                fields.append(("".join(text), "".join(pattern), state["glob"]))
-            text.clear()
-            pattern.clear()
-            state["open"] = state["glob"] = False
-
-        for part in word.parts:
-            if part.kind == "lit":
-                add(part.value, not part.quoted)
-            elif part.kind == "tilde":
-                add(self.session.env.get("HOME", ""), False)
-            else:
-                value = self._expand_part(part)
-                if part.quoted:
-                    add(value, False)
-                    continue
-                pieces = re.split(r"[ \t\n]+", value)
-                for i, piece in enumerate(pieces):
-                    if i:
-                        finish()
-                    if piece:
-                        add(piece, True)
-        finish()
-        out: list[str] = []
-        for value, pat, has_glob in fields:
-            out += (self._glob(pat) or [value]) if has_glob else [value]
-        return out
-
-    def _glob(self, pattern: str) -> list[str]:
-        """Pathname expansion of the last path component; no match leaves the word as it was."""
-        from .builtins import list_names
-
-        directory, slash, base = pattern.rpartition("/")
-        if not base or re.search(r"[*?\[]", _ESCAPED.sub("", directory)):
-            return []
-        prefix = _ESCAPED.sub(r"\1", directory) + slash
-        names = list_names(self.session, prefix or ".")
-        if not isinstance(names, list):
-            return []
-        hidden = base.startswith(".")
-        return [prefix + name for name in names
-                if fnmatch.fnmatchcase(name, base) and (hidden or not name.startswith("."))]
-
-    def _expand_part(self, part: Part) -> str:
-        env = self.session.env
-        if part.kind == "var":
-            return self._variable(part.value)
-        if part.kind == "cmd":
-            return self._capture(part.value)
-        if part.kind == "arith":
-            raise _ExpansionError(f"nodeport-trainer: {part.value}: arithmetic expansion is not supported "
-                                  "in this console")
-        name, op, operand = part.value
-        if op == "bad":
-            raise _ExpansionError(f"bash: {name}: bad substitution")
-        if op == "unsupported":
-            raise _ExpansionError(f"nodeport-trainer: {name}: this expansion is not supported in this "
-                                  "console (use ${NAME}, ${NAME:-default} or ${#NAME})")
-        value = self._variable(name) if name in _SPECIAL or name in env else None
-        if op == "len":
-            return str(len(value or ""))
-        unset = value is None or (op.startswith(":") and value == "")
-        kind = op[-1]
-        if kind == "-":
-            return self._expand_string(operand.parts) if unset else value
-        if kind == "+":
-            return "" if unset else self._expand_string(operand.parts)
-        if kind == "=":
-            if unset:
-                if not _NAME.fullmatch(name):
-                    raise _ExpansionError(f"bash: ${name}: cannot assign in this way")
-                env[name] = self._expand_string(operand.parts)
-                return env[name]
-            return value
-        if unset:
-            message = self._expand_string(operand.parts) or "parameter null or not set"
-            raise _ExpansionError(f"bash: {name}: {message}")
-        return value
-
-    def _variable(self, name: str) -> str:
-        if name == "?":
-            return str(self.status)
-        if name == "$":
-            return "4242"
-        if name == "#":
-            return "0"
-        if name == "0":
-            return "bash"
-        if name == "-":
-            return "himBHs"
-        if name in _SPECIAL:
-            return ""
-        return self.session.env.get(name, "")
-
-    def _capture(self, program: list[AndOr]) -> str:
-        """Run $(...) in a subshell: its variables and `exit` stay inside; trailing newlines go."""
-        session = self.session
-        env, saved_env, saved_host, saved_sub = session.env, dict(session.env), session.host, self.in_subshell
-        out = _Buffer()
-        self.in_subshell = True
-        try:
-            status = self._run_program(program, {1: out, 2: self._err_sink}, "")
-        except _Unwind as unwind:
-            status = unwind.status
-        finally:
-            # Put the very same dict back: callers hold it while they assign.
-            env.clear()
-            env.update(saved_env)
-            self.in_subshell = saved_sub
-            session.env, session.host, self._host = env, saved_host, saved_host
-        self._subst_status = self.status = status
-        return out.text().rstrip("\n")
 
 
 def _node_env(host: str) -> dict[str, str]:
@@ -1381,5 +523,5 @@ def _restore(env: dict[str, str], saved: dict[str, str | None]) -> None:
             env[name] = old
 
 
-__all__ = ["AndOr", "Command", "MAX_INPUT", "MAX_LINE", "Parsed", "Pipeline", "Shell", "Word",
-           "decode_escapes", "parse", "run_remote", "shell_for"]
+__all__ = ["MAX_CONTINUATION", "MAX_DEPTH", "MAX_INPUT", "MAX_LINE", "AndOr", "Command", "Parsed", "Part",
+           "Pipeline", "Redirect", "Shell", "Word", "decode_escapes", "parse", "run_remote", "shell_for"]

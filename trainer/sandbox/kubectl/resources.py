@@ -40,12 +40,6 @@ def prefix(info: KindInfo) -> str:
     return f"{singular}.{info.group}" if info.group else singular
 
 
-def qualified(info: KindInfo) -> str:
-    """The group-qualified plural the apiserver names in errors: ``services``, ``deployments.apps``."""
-    assert info.resource is not None
-    return f"{info.resource}.{info.group}" if info.group else info.resource
-
-
 def by_kind(kind: str) -> KindInfo | None:
     """The registered resource kind for a kind name such as ``Service``."""
     for info in kinds():

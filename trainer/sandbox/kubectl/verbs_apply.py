@@ -104,7 +104,7 @@ def _run(ctx: Ctx, *, create: bool) -> Result:
         print_objects(out, printed, fmt)
     multi = len(errors) > 1
     for err, source, info in errors:
-        out.fail(error_text(err, info=info, verb="creating", source=source, multi=multi))
+        out.fail(error_text(err, verb="creating", source=source, multi=multi))
     return out.result()
 
 

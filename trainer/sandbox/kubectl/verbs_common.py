@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass, field
 
 from ...engine.errors import ConnectionRefused, Status, go_quote
-from ...engine.schema import KindInfo
 from ..session import FileError, Result, Session
 from . import resources
 from .flags import Parsed
@@ -77,24 +76,11 @@ def fail(text: str) -> Result:
     return Result("", text if text.endswith("\n") else text + "\n", 1)
 
 
-def qualify(err: Status, info: KindInfo | None) -> Status:
-    """Name grouped resources as the apiserver does (``deployments.apps "web" not found``)."""
-    if info is None or not info.group or err.reason not in ("NotFound", "AlreadyExists"):
-        return err
-    plain = f"{info.resource} "
-    if not err.message.startswith(plain):
-        return err
-    return Status(err.code, err.reason, resources.qualified(info) + " " + err.message[len(plain):],
-                  err.kind, err.name, err.group, err.causes)
-
-
-def error_text(err: object, *, info: KindInfo | None = None, verb: str = "", source: str = "",
-               multi: bool = False) -> str:
+def error_text(err: object, *, verb: str = "", source: str = "", multi: bool = False) -> str:
     """kubectl's text for one error value (an API Status, a refused connection, a client error).
 
     Args:
         err: the error value.
-        info: the kind the request was about (qualifies grouped resource names).
         verb: for errors tied to a file, e.g. "creating" ("error when creating \"x.yaml\": ...").
         source: that file; "-" is stdin.
         multi: whether it is one of several errors (kubectl then drops "error: " prefixes and
@@ -103,7 +89,6 @@ def error_text(err: object, *, info: KindInfo | None = None, verb: str = "", sou
     if isinstance(err, ConnectionRefused):
         return err.kubectl_message()
     if isinstance(err, Status):
-        err = qualify(err, info)
         if err.reason == "Invalid" and err.causes and not multi:
             return err.kubectl_message()
         message = err.message

@@ -8,7 +8,7 @@ from . import flags as fl
 from . import generators, resources
 from .flags import Command, Flag
 from .verbs_apply import dry_run, dry_suffix, output_format_error, print_objects, run_create_files
-from .verbs_common import Ctx, Out, error_text, fail, is_error, qualify, read_sources
+from .verbs_common import Ctx, Out, error_text, fail, is_error, read_sources
 from .verbs_get import RESOURCE_EXAMPLES, objects_in_files
 
 
@@ -47,7 +47,7 @@ def _create(ctx: Ctx, obj: dict, what: str, url: str) -> Result:
         created = target.api.create(sent)
         if isinstance(created, Status):
             # The typed client's error is wrapped with %v, which keeps only the Status message.
-            return fail(f"error: failed to create {what}: {qualify(created, info).message}")
+            return fail(f"error: failed to create {what}: {created.message}")
         if strategy == "none":
             ctx.cluster.reconcile()
         obj = created
@@ -118,7 +118,7 @@ def run_expose(ctx: Ctx) -> Result:
     for info, name, ns in targets:
         live = ctx.cluster.api.get(info.kind, name, ns)
         if is_error(live):
-            out.fail(error_text(live, info=info))
+            out.fail(error_text(live))
             continue
         # kubectl only writes the namespace into a client dry run's object when -n was given.
         svc = _exposed(ctx, info, live, ns if strategy == "client" and ctx.explicit_namespace else "")
@@ -129,7 +129,7 @@ def run_expose(ctx: Ctx) -> Result:
             target = ctx.cluster if strategy == "none" else ctx.cluster.clone()
             created = target.api.create(dict(svc, metadata=dict(svc["metadata"], namespace=ns)))
             if isinstance(created, (Status, ConnectionRefused)):
-                out.fail(error_text(created, info=resources.by_kind("Service")))
+                out.fail(error_text(created))
                 continue
             if strategy == "none":
                 ctx.cluster.reconcile()

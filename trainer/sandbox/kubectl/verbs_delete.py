@@ -61,7 +61,7 @@ def run_delete(ctx: Ctx) -> Result:
     if found == 0 and not errors:
         out.print("No resources found")
     for err, info, source in errors:
-        out.fail(error_text(err, info=info, verb="deleting", source=source, multi=len(errors) > 1))
+        out.fail(error_text(err, verb="deleting", source=source, multi=len(errors) > 1))
     return out.result()
 
 

@@ -36,7 +36,7 @@ def run_scale(ctx: Ctx) -> Result:
     for info, name, ns, _source in targets:
         live = ctx.cluster.api.get(info.kind, name, ns or "default")
         if is_error(live):
-            errors.append(error_text(live, info=info))
+            errors.append(error_text(live))
             continue
         objs.append((info, live))
     if not objs and not errors:
@@ -54,7 +54,7 @@ def run_scale(ctx: Ctx) -> Result:
             updated["spec"]["replicas"] = opts.int("replicas")
             result = target.api.update(updated)
             if is_error(result):
-                return _finish(out, [error_text(result, info=info)])
+                return _finish(out, [error_text(result)])
             if strategy == "none":
                 ctx.cluster.reconcile()
         if opts.str("output"):
@@ -146,7 +146,7 @@ def run_label(ctx: Ctx) -> Result:
     for info, name, ns, _source in targets:
         live = ctx.cluster.api.get(info.kind, name, ns or "default")
         if is_error(live):
-            errors.append(error_text(live, info=info))
+            errors.append(error_text(live))
             continue
         if opts.bool("list"):
             for key, value in sorted((live["metadata"].get("labels") or {}).items()):
@@ -191,7 +191,7 @@ def _label_one(ctx: Ctx, out: Out, info, live: dict, new: dict, remove: list[str
         target = ctx.cluster if strategy == "none" else ctx.cluster.clone()
         result = target.api.update(updated)
         if is_error(result):
-            return error_text(result, info=info)
+            return error_text(result)
         if strategy == "none":
             ctx.cluster.reconcile()
     if ctx.opts.str("output"):

@@ -39,7 +39,7 @@ class Found:
         """Print the errors as CheckErr does (several: one per line, without "error: ")."""
         errors = [(e, i) for e, i in self.errors if not (ignore_not_found and getattr(e, "reason", "") == "NotFound")]
         for err, info in errors:
-            out.fail(error_text(err, info=info, multi=len(errors) > 1))
+            out.fail(error_text(err, multi=len(errors) > 1))
 
 
 def objects_in_files(ctx: Ctx, sources: list[tuple[str, str]]) -> list[tuple] | str:

@@ -68,7 +68,7 @@ def run_rollout_status(ctx: Ctx) -> Result:
             ctx.cluster.settle()
             dep = ctx.cluster.api.get("Deployment", name, ctx.namespace)
             if is_error(dep):
-                out.fail(error_text(dep, info=req.info))
+                out.fail(error_text(dep))
                 return out.result()
             message, done, err = deployment_status(dep)
             if err:
@@ -96,7 +96,7 @@ def _exec_pod(ctx: Ctx, target: str) -> dict | Result:
     assert info is not None
     obj = ctx.cluster.api.get(info.kind, name, ctx.namespace)
     if is_error(obj):
-        return fail(error_text(obj, info=info))
+        return fail(error_text(obj))
     if info.kind == "Pod":
         return obj
     selector = obj["spec"].get("selector") or {}

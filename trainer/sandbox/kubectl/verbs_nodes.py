@@ -30,7 +30,7 @@ def _nodes(ctx: Ctx, verb: str) -> list[dict] | Result:
     for info, name, _ns, _source in targets:
         node = ctx.cluster.api.get("Node", name, "")
         if is_error(node):
-            return fail(error_text(node, info=info))
+            return fail(error_text(node))
         nodes.append(node)
     return nodes
 

@@ -7,7 +7,7 @@ import json
 import yaml
 
 from ...engine.errors import Status
-from ...engine.merge import _merge_key as merge_key  # the engine's table of list merge keys
+from ...engine.merge import merge_key
 from ...engine.objects import copy
 from ..session import Result
 from . import flags as fl
@@ -205,11 +205,11 @@ def run_patch(ctx: Ctx) -> Result:
     for info, name, ns, _source in targets:
         live = ctx.cluster.api.get(info.kind, name, ns or "default")
         if is_error(live):
-            errors.append(error_text(live, info=info))
+            errors.append(error_text(live))
             continue
         patched = _apply(live, patch, (kind or "strategic").lower())
         if isinstance(patched, Status):
-            errors.append(error_text(patched, info=info))
+            errors.append(error_text(patched))
             continue
         changed = patched != live
         result = live
@@ -217,7 +217,7 @@ def run_patch(ctx: Ctx) -> Result:
             target = ctx.cluster if strategy == "none" else ctx.cluster.clone()
             result = target.api.update(patched)
             if is_error(result):
-                errors.append(error_text(result, info=info))
+                errors.append(error_text(result))
                 continue
             if strategy == "none":
                 ctx.cluster.reconcile()
