@@ -6,45 +6,15 @@ Prints its figures; it is not a test. Run: python benchmarks/bench_engine.py
 from __future__ import annotations
 
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from trainer.engine.cluster import Cluster, _default_cluster
-from trainer.engine.fixtures import default_fixture_text, parse_fixture
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.seed
 
-SEED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 80
-    nodePort: 31000
-"""
+from tests.seed import SEED_WITH_31000 as SEED  # noqa: E402
+from trainer.engine.cluster import Cluster, _default_cluster  # noqa: E402
+from trainer.engine.fixtures import default_fixture_text, parse_fixture  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:

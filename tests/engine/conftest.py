@@ -4,62 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE_30080, SEED_SERVICE_31000
 from trainer.engine.cluster import Cluster
 
-SEED_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-"""
-
-SEED_SERVICE_31000 = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 80
-    nodePort: 31000
-"""
-
-SEED_SERVICE_30080 = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 3000
-    nodePort: 30080
-"""
-
+__all__ = ["SEED_DEPLOYMENT", "SEED_SERVICE_30080", "SEED_SERVICE_31000"]
 
 @pytest.fixture
 def cluster() -> Cluster:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.seed import SEED_WITH_30080
 from trainer.engine import manifests
 from trainer.engine.manifests import (
     MAX_DEPTH,
@@ -19,42 +20,7 @@ from trainer.engine.manifests import (
     parse_path,
 )
 
-SEED = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 3000
-    nodePort: 30080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-"""
+SEED = SEED_WITH_30080
 
 SVC_HEAD = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n"
 

@@ -9,47 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.seed import SEED_WITH_30080
 from trainer.engine import schema
 from trainer.engine.errors import Status
 from trainer.engine.manifests import load_manifests
 from trainer.engine.schema import ClientError, decode, explain, explain_fields, kind_for_resource, lookup
 
-SEED = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 3000
-    nodePort: 30080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-"""
+SEED = SEED_WITH_30080
 
 
 def seed() -> tuple[dict, dict]:

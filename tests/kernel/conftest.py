@@ -8,46 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE_31000
 from trainer.engine.cluster import Cluster
 
 from .netns import Environment, Lab, Topology, Unsupported, probe_environment
-
-SEED_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-"""
-
-SEED_SERVICE_31000 = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 80
-    nodePort: 31000
-"""
 
 
 def seeded(service: str = SEED_SERVICE_31000, cluster: Cluster | None = None, extra: str = "") -> Cluster:

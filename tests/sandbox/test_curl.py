@@ -7,33 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed import SEED_DEPLOYMENT
 from trainer.engine import images
 from trainer.engine.cluster import Cluster
 from trainer.sandbox import curl as curl_mod
 from trainer.sandbox.curl_args import SYN_TIMEOUT
 from trainer.sandbox.session import Result, Session
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-"""
+DEPLOYMENT = SEED_DEPLOYMENT
 
 
 def service(policy: str = "Cluster", selector: str = "web-frontend", node_port: int = 31000,

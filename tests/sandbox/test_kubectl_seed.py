@@ -7,42 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.conftest import SEED_DEPLOYMENT
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE_30080, SEED_SERVICE_31000
 from trainer.engine.cluster import Cluster
 from trainer.sandbox.kubectl.cli import main
 from trainer.sandbox.kubectl.verbs_common import printers_ready
 from trainer.sandbox.session import Result, Session
 
-WEB_FRONTEND_SVC = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 3000
-    nodePort: 30080
-"""
-SVC_31000 = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 80
-    nodePort: 31000
-"""
+
+WEB_FRONTEND_SVC = SEED_SERVICE_30080
+SVC_31000 = SEED_SERVICE_31000
 LOCAL = SVC_31000.replace("  type: NodePort\n", "  type: NodePort\n  externalTrafficPolicy: Local\n")
 
 

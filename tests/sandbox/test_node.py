@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed import SEED_WITH_31000
 from trainer.engine.cluster import Cluster
 from trainer.engine.proxy.rules import parse_ruleset
 from trainer.sandbox import iptables_list as listing
@@ -18,40 +19,7 @@ from trainer.sandbox import node
 from trainer.sandbox.node_manifest import MANIFEST_PATH
 from trainer.sandbox.session import Result, Session
 
-SEED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 80
-    nodePort: 31000
-"""
+SEED = SEED_WITH_31000
 
 
 def make(tmp_path: Path, docs: str = SEED) -> Session:
