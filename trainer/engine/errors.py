@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .gofmt import go_quote_keep_surrogates as go_quote
+from .gofmt import go_value
+
 # The ErrorType strings of k8s.io/apimachinery/pkg/util/validation/field.
 NOT_FOUND = "Not found"
 REQUIRED = "Required value"
@@ -31,81 +34,6 @@ _CAUSE_REASON = {
 }
 
 _OMIT = object()
-
-
-def go_value(value: Any) -> str:
-    """Format a bad value the way field.Error.ErrorBody does with %v / %q."""
-    if value is None:
-        # ErrorBody swaps a nil bad value for the string "null", then prints it with %q.
-        return '"null"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return go_float(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return go_quote(value)
-    if isinstance(value, (list, tuple)):
-        inner = ", ".join(go_quote(v) if isinstance(v, str) else go_value(v) for v in value)
-        kind = "string" if all(isinstance(v, str) for v in value) else "interface {}"
-        return f"[]{kind}{{{inner}}}"
-    if isinstance(value, dict):
-        # fmt prints map entries sorted by key (Go >= 1.12), whatever the insertion order.
-        inner = ", ".join(f"{go_quote(str(k))}:{go_value(value[k])}" for k in sorted(value, key=str))
-        return f"map[string]string{{{inner}}}"
-    return str(value)
-
-
-def go_float(value: float) -> str:
-    """fmt's %v for a float64: shortest digits; exponent form below 1e-4 and from 1e+06 up."""
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if repr(value).startswith("-") else "0"
-    mantissa, _, exp_text = repr(value).partition("e")
-    sign = "-" if mantissa.startswith("-") else ""
-    whole, _, frac = mantissa.lstrip("-").partition(".")
-    digits = (whole + frac).lstrip("0")
-    # Position of the decimal point relative to the first significant digit.
-    point = len(whole) - (len(whole + frac) - len(digits)) + int(exp_text or 0)
-    digits = digits.rstrip("0") or "0"
-    exp = point - 1
-    if exp < -4 or exp >= 6:
-        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return f"{sign}{digits}{'0' * (point - len(digits))}"
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
-
-
-def go_quote(text: str) -> str:
-    """Quote a string like Go's strconv.Quote / %q."""
-    out = ['"']
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch.isprintable():
-            # Python's printable set is Go's unicode.IsPrint: letters, marks, numbers,
-            # punctuation, symbols and the ASCII space.
-            out.append(ch)
-        elif ch in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
 
 
 @dataclass(frozen=True)

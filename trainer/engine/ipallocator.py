@@ -6,7 +6,7 @@ import ipaddress
 import random
 
 from trainer.engine.netparse import IPAddress, IPNetwork, parse_cidr_sloppy, parse_ip_sloppy, range_size
-from trainer.engine.rangealloc import AllocationError, OffsetBitmap
+from trainer.engine.rangealloc import AllocationError, BandedAllocator, OffsetBitmap
 
 ERR_FULL = AllocationError("Full", "range is full")
 ERR_ALLOCATED = AllocationError("Allocated", "provided IP is already allocated")
@@ -30,7 +30,7 @@ def calculate_range_offset(cidr: IPNetwork) -> int:
     return min(max(16, size // 16), 256)
 
 
-class IPAllocator:
+class IPAllocator(BandedAllocator):
     """Allocates ClusterIPs out of one service CIDR (the bitmap-backed ipallocator.Range).
 
     Offset 0 of the bitmap is the first address after the network address; IPv4 ranges
@@ -62,6 +62,8 @@ class IPAllocator:
     def _ip(self, index: int) -> str:
         cls = ipaddress.IPv4Address if self.cidr.version == 4 else ipaddress.IPv6Address
         return str(cls(self._base + index))
+
+    _item = _ip  # BandedAllocator.allocated() lists addresses
 
     @property
     def first_ip(self) -> str:
@@ -133,23 +135,3 @@ class IPAllocator:
         parsed = parse_ip_sloppy(ip)
         index = None if parsed is None else self._index(parsed)
         return index is not None and self._bitmap.has(index)
-
-    def used(self) -> int:
-        """Number of allocated addresses."""
-        return self._bitmap.count()
-
-    def free(self) -> int:
-        """Number of free addresses."""
-        return self._bitmap.free()
-
-    def free_static(self) -> int:
-        """Free addresses in the static band."""
-        return self._bitmap.free_below(self.offset)
-
-    def free_dynamic(self) -> int:
-        """Free addresses in the dynamic band."""
-        return self.free() - self.free_static()
-
-    def allocated(self) -> list[str]:
-        """Allocated addresses in ascending order."""
-        return [self._ip(index) for index in self._bitmap.taken()]

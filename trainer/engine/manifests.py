@@ -26,7 +26,13 @@ try:  # libyaml's parser is ~10x faster; its messages are go-yaml's too (both de
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _FastParser = None
 
+from .gofmt import go_json_float
+from .gofmt import go_json_u_escapes as go_json
+from .gofmt import go_quote_ascii_controls as _go_quote
+from .gofmt import go_sharp_v_yaml as _go_sharp_v
+
 __all__ = [
+    "go_json_float",
     "MAX_INPUT_BYTES",
     "MAX_DOCUMENT_BYTES",
     "MAX_DEPTH",
@@ -212,123 +218,6 @@ def parse_path(path: str) -> list[str | int]:
 
 # ---------------------------------------------------------------------------
 # Go formatting helpers (what sigs.k8s.io/yaml and encoding/json would print)
-
-
-def _go_float_f(value: float) -> str:
-    """strconv.FormatFloat(f, 'f', -1, 64): shortest digits, never an exponent."""
-    text = repr(value)
-    if "e" not in text and "E" not in text:
-        return text[:-2] if text.endswith(".0") else text
-    mantissa, exp = text.split("e")
-    negative = mantissa.startswith("-")
-    mantissa = mantissa.lstrip("-")
-    whole, _, frac = mantissa.partition(".")
-    digits = whole + frac
-    point = len(whole) + int(exp)
-    if point <= 0:
-        body = "0." + "0" * (-point) + digits
-    elif point >= len(digits):
-        body = digits + "0" * (point - len(digits))
-    else:
-        body = digits[:point] + "." + digits[point:]
-    return ("-" if negative else "") + body
-
-
-def go_json_float(value: float) -> str:
-    """How encoding/json writes a float64 (the literal the apiserver receives)."""
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    if 1e-6 <= abs(value) < 1e21:
-        return _go_float_f(value)
-    text = repr(value)
-    mantissa, exp = text.split("e")
-    if mantissa.endswith(".0"):
-        mantissa = mantissa[:-2]
-    sign = exp[0] if exp[0] in "+-" else "+"
-    digits = exp.lstrip("+-").lstrip("0") or "0"
-    if len(digits) < 2 and sign == "+":
-        digits = digits.rjust(2, "0")
-    return f"{mantissa}e{sign}{digits}"
-
-
-def go_json(value: Any) -> str:
-    """Compact JSON as Go's json.Marshal writes a map: sorted keys, HTML-safe escapes."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return go_json_float(value)
-    if isinstance(value, str):
-        return _go_json_string(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(_go_json_string(str(k)) + ":" + go_json(value[k]) for k in sorted(value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(go_json(v) for v in value) + "]"
-    return _go_json_string(str(value))
-
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                 "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def _go_json_string(text: str) -> str:
-    out = ['"']
-    for ch in text:
-        esc = _JSON_ESCAPES.get(ch)
-        if esc is not None:
-            out.append(esc)
-        elif ch < " ":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _go_quote(text: str) -> str:
-    """strconv.Quote, close enough for file names and keys."""
-    out = ['"']
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch < " " or ch == "\x7f":
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _go_sharp_v(value: Any) -> str:
-    """fmt's %#v for the values go-yaml hands to sigs.k8s.io/yaml (interface{} trees)."""
-    if value is None:
-        return "interface {}(nil)"
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        text = go_json_float(value)
-        return text
-    if isinstance(value, str):
-        return _go_quote(value)
-    if isinstance(value, list):
-        return "[]interface {}{" + ", ".join(_go_sharp_v(v) for v in value) + "}"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{_go_sharp_v(k)}:{_go_sharp_v(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-        return "map[interface {}]interface {}{" + inner + "}"
-    return str(value)
 
 
 def _go_float_key(value: float) -> str:

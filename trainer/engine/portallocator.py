@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from trainer.engine.flags import PortRange
-from trainer.engine.rangealloc import AllocationError, OffsetBitmap
+from trainer.engine.rangealloc import AllocationError, BandedAllocator, OffsetBitmap
 
 ERR_FULL = AllocationError("Full", "range is full")
 ERR_ALLOCATED = AllocationError("Allocated", "provided port is already allocated")
@@ -25,7 +25,7 @@ def calculate_range_offset(port_range: PortRange) -> int:
     return min(max(16, port_range.size // 32), 128)
 
 
-class PortAllocator:
+class PortAllocator(BandedAllocator):
     """Allocates node ports out of a PortRange (the in-memory PortAllocator)."""
 
     def __init__(self, port_range: PortRange) -> None:
@@ -45,6 +45,9 @@ class PortAllocator:
     def dynamic_band(self) -> PortRange:
         """The upper band AllocateNext prefers."""
         return PortRange(self.port_range.base + self.offset, self.port_range.size - self.offset)
+
+    def _item(self, index: int) -> int:
+        return self.port_range.base + index
 
     def _index(self, port: int) -> int | None:
         if not self.port_range.contains(port):
@@ -88,23 +91,3 @@ class PortAllocator:
         """Whether the port is allocated (always False outside the range)."""
         index = self._index(port)
         return index is not None and self._bitmap.has(index)
-
-    def used(self) -> int:
-        """Number of allocated ports."""
-        return self._bitmap.count()
-
-    def free(self) -> int:
-        """Number of free ports."""
-        return self._bitmap.free()
-
-    def free_static(self) -> int:
-        """Free ports in the static band."""
-        return self._bitmap.free_below(self.offset)
-
-    def free_dynamic(self) -> int:
-        """Free ports in the dynamic band."""
-        return self.free() - self.free_static()
-
-    def allocated(self) -> list[int]:
-        """Allocated ports in ascending order."""
-        return [self.port_range.base + index for index in self._bitmap.taken()]

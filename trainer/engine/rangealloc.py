@@ -94,3 +94,37 @@ class OffsetBitmap:
     def taken(self) -> list[int]:
         """Taken offsets in ascending order (ForEach)."""
         return sorted(self._taken)
+
+
+class BandedAllocator:
+    """The counting accessors an allocator over an OffsetBitmap shares (the ClusterIP and NodePort ones).
+
+    Subclasses set ``offset`` (the static band size) and ``_bitmap``, and map a bitmap index
+    back to the item they hand out with ``_item``.
+    """
+
+    offset: int
+    _bitmap: OffsetBitmap
+
+    def _item(self, index: int):
+        raise NotImplementedError
+
+    def used(self) -> int:
+        """Number of allocated items."""
+        return self._bitmap.count()
+
+    def free(self) -> int:
+        """Number of free items."""
+        return self._bitmap.free()
+
+    def free_static(self) -> int:
+        """Free items in the static band."""
+        return self._bitmap.free_below(self.offset)
+
+    def free_dynamic(self) -> int:
+        """Free items in the dynamic band."""
+        return self.free() - self.free_static()
+
+    def allocated(self) -> list:
+        """Allocated items in ascending order."""
+        return [self._item(index) for index in self._bitmap.taken()]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Union
+
+from ...engine.gofmt import NO_VALUE as _NO_VALUE
+from ...engine.gofmt import _go_key, _go_printable, go_float_v, go_json, go_json_float, go_quote, go_sharp_v, go_sprint
 
 __all__ = [
     "JsonPathError",
@@ -25,213 +27,8 @@ __all__ = [
 # --------------------------------------------------------------------------- Go value formatting
 #
 # kubectl prints JSONPath results with Go's fmt and encoding/json, so the same values
-# must come out the way Go writes them: floats, string escapes, map key order.
-
-
-def _float_digits(f: float) -> tuple[bool, str, int]:
-    """The shortest round-trip digits of a float, as strconv holds them.
-
-    Returns:
-        (negative, digits, dp) with value = 0.digits * 10**dp; digits is "" for zero.
-    """
-    neg = f < 0 or (f == 0 and str(f).startswith("-"))
-    if f == 0:
-        return neg, "", 0
-    sign, digit_tuple, exponent = Decimal(repr(abs(f))).normalize().as_tuple()
-    digits = "".join(str(d) for d in digit_tuple)
-    return neg, digits, len(digits) + int(exponent)
-
-
-def _fmt_f(neg: bool, digits: str, dp: int, prec: int) -> str:
-    if dp > 0:
-        whole = (digits[:dp] + "0" * max(0, dp - len(digits))) or "0"
-    else:
-        whole = "0"
-    out = ("-" if neg else "") + whole
-    if prec > 0:
-        frac = ""
-        for i in range(prec):
-            j = dp + i
-            frac += digits[j] if 0 <= j < len(digits) else "0"
-        out += "." + frac
-    return out
-
-
-def _fmt_e(neg: bool, digits: str, dp: int, prec: int) -> str:
-    first = digits[0] if digits else "0"
-    out = ("-" if neg else "") + first
-    if prec > 0:
-        rest = digits[1:prec + 1]
-        out += "." + rest + "0" * (prec - len(rest))
-    exp = dp - 1 if digits else 0
-    sign = "-" if exp < 0 else "+"
-    return f"{out}e{sign}{abs(exp):02d}"
-
-
-def go_float_v(f: float) -> str:
-    """A float as Go's %v prints it (strconv 'g' with the shortest precision)."""
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return "+Inf" if f > 0 else "-Inf"
-    neg, digits, dp = _float_digits(f)
-    exp = dp - 1
-    if digits and (exp < -4 or exp >= 6):
-        return _fmt_e(neg, digits, dp, len(digits) - 1)
-    return _fmt_f(neg, digits, dp, max(len(digits) - dp, 0))
-
-
-def go_json_float(f: float) -> str:
-    """A float as encoding/json writes it (ES6 style: 'f' unless tiny or huge)."""
-    neg, digits, dp = _float_digits(f)
-    if digits and (abs(f) < 1e-6 or abs(f) >= 1e21):
-        text = _fmt_e(neg, digits, dp, len(digits) - 1)
-        # encoding/json trims e-09 to e-9.
-        return re.sub(r"e-0(\d)$", r"e-\1", text)
-    return _fmt_f(neg, digits, dp, max(len(digits) - dp, 0))
-
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                 "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def _json_string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        esc = _JSON_ESCAPES.get(ch)
-        if esc is not None:
-            out.append(esc)
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        elif 0xD800 <= ord(ch) <= 0xDFFF:
-            out.append("\\ufffd")  # a lone surrogate is invalid UTF-8 to Go
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def go_json(value: Any, indent: str | None = None, _level: int = 0) -> str:
-    """JSON as Go's encoding/json writes a map[string]interface{}: sorted keys, HTML-escaped.
-
-    Args:
-        value: JSON-shaped data.
-        indent: None for json.Marshal (compact), or the indent unit of json.MarshalIndent.
-    """
-    if value is None or value is _NO_VALUE:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        return go_json_float(value)
-    if isinstance(value, str):
-        return _json_string(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        keys = sorted(value, key=_go_key)
-        if indent is None:
-            return "{" + ",".join(f"{_json_string(str(k))}:{go_json(value[k])}" for k in keys) + "}"
-        inner = indent * (_level + 1)
-        parts = [f"{inner}{_json_string(str(k))}: {go_json(value[k], indent, _level + 1)}" for k in keys]
-        return "{\n" + ",\n".join(parts) + "\n" + indent * _level + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        if indent is None:
-            return "[" + ",".join(go_json(v) for v in value) + "]"
-        inner = indent * (_level + 1)
-        parts = [f"{inner}{go_json(v, indent, _level + 1)}" for v in value]
-        return "[\n" + ",\n".join(parts) + "\n" + indent * _level + "]"
-    return _json_string(str(value))
-
-
-def _go_key(key: Any) -> bytes:
-    # Go orders map keys by their bytes; UTF-8 byte order is code point order except
-    # for surrogates, which cannot occur in decoded JSON.
-    return str(key).encode("utf-8", "surrogatepass")
-
-
-def _go_printable(ch: str) -> bool:
-    # strconv.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space.
-    if ch == " ":
-        return True
-    return unicodedata.category(ch)[0] in "LMNPS"
-
-
-def go_quote(s: str) -> str:
-    """A string as Go's strconv.Quote (and %q, %#v) writes it."""
-    out = ['"']
-    for ch in s:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif _go_printable(ch):
-            out.append(ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                        "\t": "\\t", "\v": "\\v"}[ch])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("\\ufffd")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def go_sharp_v(value: Any) -> str:
-    """A decoded JSON value as Go's %#v prints it inside an interface{} (kubectl's debug dump)."""
-    if value is None:
-        return "interface {}(nil)"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        return go_float_v(value)
-    if isinstance(value, str):
-        return go_quote(value)
-    if isinstance(value, dict):
-        inner = ", ".join(f"{go_quote(str(k))}:{go_sharp_v(value[k])}" for k in sorted(value, key=_go_key))
-        return "map[string]interface {}{" + inner + "}"
-    if isinstance(value, (list, tuple)):
-        return "[]interface {}{" + ", ".join(go_sharp_v(v) for v in value) + "}"
-    return go_quote(str(value))
-
-
-def go_sprint(value: Any) -> str:
-    """A decoded JSON value as Go's %v (fmt.Sprint) prints it: map[k:v], [a b], <nil>."""
-    if value is None:
-        return "<nil>"
-    if value is _NO_VALUE:
-        return "<invalid reflect.Value>"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        return go_float_v(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_sprint(value[k])}" for k in sorted(value, key=_go_key)) + "]"
-    if isinstance(value, (list, tuple)):
-        return "[" + " ".join(go_sprint(v) for v in value) + "]"
-    return str(value)
+# must come out the way Go writes them: floats, string escapes, map key order
+# (trainer.engine.gofmt holds those formatters; this section keeps the Go type names).
 
 
 def _go_type(value: Any) -> str:
@@ -261,16 +58,6 @@ class _Byte(int):
 
 class _GoInt(int):
     """An integer literal from a template (Go int, where decoded JSON numbers are int64)."""
-
-
-class _NoValue:
-    """Go's zero reflect.Value: the current object inside a range over a null item."""
-
-    def __repr__(self) -> str:
-        return "<no value>"
-
-
-_NO_VALUE = _NoValue()
 
 
 # --------------------------------------------------------------------------- errors
