@@ -13,6 +13,7 @@ from .flags import PortRange, parse_node_port_range
 from .labels import Selector
 from .merge import LAST_APPLIED, annotate, last_applied, three_way
 from .objects import KINDS, Clock, copy, labels_of, name_of, namespace_of
+from .schema import decode
 from .services import ServiceRegistry
 
 DEFAULT_NODE_PORT_RANGE = "30000-32767"
@@ -158,6 +159,10 @@ class ApiServer:
         return result
 
     def _create(self, obj: dict) -> dict | Status:
+        # The apiserver decodes every request body strictly before anything else.
+        bad = decode(obj).status
+        if bad is not None:
+            return bad
         kind = obj["kind"]
         resource, namespaced, _ = KINDS[kind]
         if not isinstance(obj.get("metadata"), dict):
@@ -210,6 +215,9 @@ class ApiServer:
         return result
 
     def _update(self, obj: dict) -> dict | Status:
+        bad = decode(obj).status
+        if bad is not None:
+            return bad
         kind = obj["kind"]
         if not isinstance(obj.get("metadata"), dict):
             obj["metadata"] = {}

@@ -15,6 +15,7 @@ NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 DEFAULT_TOLERATION_SECONDS = 300
+BURST_REPLICAS = 500
 
 
 def template_hash(template: dict) -> str:
@@ -52,12 +53,16 @@ class Controllers:
         self._next_ip: dict[str, int] = {}
         self._used_ips: dict[str, set[str]] | None = None
         self._seen: dict[str, tuple[int, ...]] = {}
+        self._create_budget = BURST_REPLICAS
 
     def reconcile(self) -> None:
         """Settle the cluster: run every loop until a pass writes nothing."""
         if not self.api.up:
             # Controllers and the scheduler talk to the apiserver; while it is down they wait.
             return
+        # Like the ReplicaSet controller's burstReplicas, Pod creation is rationed: a huge
+        # replica count fills in over several reconciles instead of all at once.
+        self._create_budget = BURST_REPLICAS
         for _ in range(self.MAX_PASSES):
             before = self.api._rv
             # Loops that act on time (evictions, grace periods) also rerun when the clock moves.
@@ -264,7 +269,9 @@ class Controllers:
             pods = owned.get(uid, [])
             active = [p for p in pods if not is_terminating(p)]
             want = int(rs["spec"].get("replicas", 1))
-            for _ in range(want - len(active)):
+            # burstReplicas: a ReplicaSet sync creates at most this many Pods at a time.
+            for _ in range(max(min(want - len(active), self._create_budget), 0)):
+                self._create_budget -= 1
                 self._new_pod(rs)
             if len(active) > want:
                 # Upstream deletes the least useful first: unscheduled, then pending, then unready, then newest.
@@ -362,7 +369,7 @@ class Controllers:
         for pod in pending:
             feasible, reasons = [], {}
             for node in nodes:
-                why = _unfit(pod, node)
+                why = _unfit(pod, node) or _full(node, per_node)
                 if why:
                     reasons[why] = reasons.get(why, 0) + 1
                 else:
@@ -515,6 +522,13 @@ def _unfit(pod: dict, node: dict) -> str:
     if any(node_labels.get(k) != v for k, v in selector.items()):
         return "node(s) didn't match Pod's node affinity/selector"
     return ""
+
+
+def _full(node: dict, per_node: dict[str, int]) -> str:
+    """The NodeResourcesFit filter for the pod count: a node holds at most allocatable.pods Pods."""
+    allowed = str(((node.get("status") or {}).get("allocatable") or {}).get("pods", "110"))
+    limit = int(allowed) if allowed.isdigit() else 110
+    return "Too many pods" if per_node.get(name_of(node), 0) >= limit else ""
 
 
 def _pod_message(pod: dict, ctype: str) -> str:

@@ -36,6 +36,8 @@ NODE_SUMMARIES: dict[str, str] = {
 
 def lookup(session: Session, name: str) -> CommandFn | None:
     """The function that runs ``name`` where the learner is, or None if there is none."""
+    if name == "sudo" and session.host is not None:
+        return _sudo
     builtin = SHELL_BUILTINS.get(name)
     if builtin is not None:
         return builtin
@@ -45,6 +47,16 @@ def lookup(session: Session, name: str) -> CommandFn | None:
     else:
         found = node_commands().get(name)
     return found if found is not None else TOOLS.get(name)
+
+
+def _sudo(session: Session, argv: list[str], stdin: str) -> Result:
+    """sudo on a node: the node shell is already root, so it just runs the command."""
+    if len(argv) < 2:
+        return Result(stderr="usage: sudo command [arg ...]\n", status=1)
+    command = lookup(session, argv[1])
+    if command is None:
+        return Result(stderr=f"sudo: {argv[1]}: command not found\n", status=1)
+    return command(session, argv[1:], stdin)
 
 
 def node_commands() -> dict[str, CommandFn]:

@@ -86,7 +86,8 @@ class Session:
         """Read a text file on the current host."""
         full = self.resolve(path)
         if self._outside(full):
-            return FileError(path, "Permission denied")
+            # The workstation is the workspace: nothing else exists for the learner.
+            return FileError(path, "No such file or directory")
         if self.host is not None:
             files = self.node_files.get(self.host, {})
             if full in files:

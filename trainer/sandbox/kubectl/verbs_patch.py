@@ -28,7 +28,12 @@ def parse_patch(text: str) -> object | str:
         pass
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        value = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        if isinstance(value, str):
+            # A bare word is valid YAML but no patch document: the server cannot decode it.
+            return ("Error from server (BadRequest): json: cannot unmarshal string into Go value of type "
+                    "map[string]interface {}")
+        return value
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
