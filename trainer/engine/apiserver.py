@@ -141,26 +141,28 @@ class ApiServer:
 
     # ----------------------------------------------------------------- writes
 
-    def create(self, obj: dict) -> dict | ApiError:
+    def create(self, obj: dict, *, decoded: bool = False) -> dict | ApiError:
         """Admit and store a new object (kubectl create); a rejected one changes nothing.
 
         Args:
             obj: the object; it is not modified.
+            decoded: the caller already ran it through the strict decoder (Cluster.apply), or
+                built it itself (the controllers), so decoding again would only cost time.
         """
         if (down := self.refused()) is not None:
             return down
         if obj.get("kind") not in KINDS:
             return _NO_RESOURCE
         rng_state = self.rng.getstate()
-        result = self._create(copy(obj))
+        result = self._create(copy(obj), decoded)
         if isinstance(result, Status):
             # A refused object must not shift later names and ports either.
             self.rng.setstate(rng_state)
         return result
 
-    def _create(self, obj: dict) -> dict | Status:
+    def _create(self, obj: dict, decoded: bool) -> dict | Status:
         # The apiserver decodes every request body strictly before anything else.
-        bad = decode(obj).status
+        bad = None if decoded else decode(obj).status
         if bad is not None:
             return bad
         kind = obj["kind"]
@@ -202,20 +204,20 @@ class ApiServer:
         self._put(kind, key, obj)
         return copy(obj)
 
-    def update(self, obj: dict) -> dict | ApiError:
+    def update(self, obj: dict, *, decoded: bool = False) -> dict | ApiError:
         """Replace a stored object with a new version (PUT), keeping server-owned metadata."""
         if (down := self.refused()) is not None:
             return down
         if obj.get("kind") not in KINDS:
             return _NO_RESOURCE
         rng_state = self.rng.getstate()
-        result = self._update(copy(obj))
+        result = self._update(copy(obj), decoded)
         if isinstance(result, Status):
             self.rng.setstate(rng_state)
         return result
 
-    def _update(self, obj: dict) -> dict | Status:
-        bad = decode(obj).status
+    def _update(self, obj: dict, decoded: bool) -> dict | Status:
+        bad = None if decoded else decode(obj).status
         if bad is not None:
             return bad
         kind = obj["kind"]
@@ -256,7 +258,7 @@ class ApiServer:
         """A controller's in-place write of an object it already holds (status, or its own spec)."""
         obj["metadata"]["resourceVersion"] = str(self._bump(obj["kind"]))
 
-    def apply(self, desired: dict) -> ApplyOutcome | ApiError:
+    def apply(self, desired: dict, *, decoded: bool = False) -> ApplyOutcome | ApiError:
         """kubectl apply (client-side): create, or three-way merge into the live object."""
         if (down := self.refused()) is not None:
             return down
@@ -274,7 +276,7 @@ class ApiServer:
             desired["metadata"]["namespace"] = ns
         live = self.objects[kind].get(self._key(kind, ns, name_of(desired)))
         if live is None:
-            created = self.create(annotate(desired))
+            created = self.create(annotate(desired), decoded=decoded)
             if isinstance(created, (Status, ConnectionRefused, ClientSideError)):
                 return created
             return ApplyOutcome("created", created)
@@ -292,7 +294,7 @@ class ApiServer:
         merged = three_way(original or {}, modified, live)
         if merged == live:
             return ApplyOutcome("unchanged", copy(live), warnings)
-        updated = self.update(merged)
+        updated = self.update(merged, decoded=decoded)
         if isinstance(updated, (Status, ConnectionRefused)):
             return updated
         return ApplyOutcome("configured", updated, warnings)

@@ -116,7 +116,7 @@ class Cluster:
                 self.problems.append(FixtureProblem(source, line, f'kind "{kind}" is not part of a cluster fixture'))
                 continue
             if kind in ("Service", "Deployment") and api.up:
-                result = api.create(obj)
+                result = api.create(obj, decoded=True)  # parse_fixture decoded it
                 if isinstance(result, Status):
                     self.problems.append(FixtureProblem(source, line, result.kubectl_message()))
                 elif kind == "Service" and (obj.get("status") or {}).get("loadBalancer"):
@@ -176,7 +176,7 @@ class Cluster:
                 results.append(ObjectResult(ref, doc.source, doc.line,
                                             error=Status.bad_request(f'the server does not allow this method on kind "{obj.get("kind")}"')))
                 continue
-            outcome = self.api.create(obj) if create else self.api.apply(obj)
+            outcome = self.api.create(obj, decoded=True) if create else self.api.apply(obj, decoded=True)
             if isinstance(outcome, ApplyOutcome):
                 results.append(ObjectResult(_ref(outcome.obj), doc.source, doc.line, outcome.action,
                                             warnings=outcome.warnings))

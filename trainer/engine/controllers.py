@@ -213,7 +213,7 @@ class Controllers:
             },
             "spec": {"replicas": replicas, "selector": selector, "template": template},
         }
-        self.api.create(rs)
+        self.api.create(rs, decoded=True)
         return self.api.peek("ReplicaSet", rs["metadata"]["name"], namespace_of(dep))  # type: ignore[return-value]
 
     def _revision(self, dep: dict) -> int:
@@ -326,7 +326,7 @@ class Controllers:
         }
         if md.get("annotations"):
             pod["metadata"]["annotations"] = dict(md["annotations"])
-        self.api.create(pod)
+        self.api.create(pod, decoded=True)
 
     def garbage_collect(self) -> None:
         """Delete objects whose controller owner is gone, and Pods bound to deleted nodes (PodGC)."""

@@ -135,7 +135,7 @@ def sync_endpoints(api: "ApiServer") -> None:
                                                   "uid": svc["metadata"]["uid"], "controller": True,
                                                   "blockOwnerDeletion": True}]},
                 "addressType": "IPv4", "endpoints": eps, "ports": ports,
-            })
+            }, decoded=True)
         for es in existing[len(desired):]:
             api.remove("EndpointSlice", (ns, name_of(es)))
         _sync_v1_endpoints(api, svc, desired)
@@ -178,7 +178,7 @@ def _sync_v1_endpoints(api: "ApiServer", svc: dict, desired: list) -> None:
         obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns, "labels": labels}}
         if subsets:
             obj["subsets"] = subsets
-        api.create(obj)
+        api.create(obj, decoded=True)
     elif current.get("subsets", []) != subsets:
         if subsets:
             current["subsets"] = subsets
@@ -237,6 +237,6 @@ def _mirror(api: "ApiServer", svc: dict, slices: list[dict]) -> None:
             "metadata": {"name": f"{name}-{random_suffix(api.rng)}", "namespace": ns,
                          "labels": {SERVICE_NAME_LABEL: name, MANAGED_BY_LABEL: MIRROR_CONTROLLER}},
             "addressType": "IPv4", "endpoints": copy(eps), "ports": ports,
-        })
+        }, decoded=True)
     for es in mirrored[len(desired):]:
         api.remove("EndpointSlice", (ns, name_of(es)))
