@@ -24,6 +24,8 @@ import pytest
 from trainer.engine.cluster import Cluster
 from trainer.engine.fixtures import default_fixture_text
 
+from tests.seed import SEED_SERVICE_30080
+
 from .conftest import SEED_SERVICE_31000, seeded
 from .netns import CLIENT_IP, Lab, Probe, Result, Topology
 
@@ -36,22 +38,7 @@ CONNECT_TIMEOUT = 2.0  # every answer in these namespaces takes milliseconds
 LOCAL_SERVICE_31000 = SEED_SERVICE_31000.replace("  type: NodePort\n",
                                                  "  type: NodePort\n  externalTrafficPolicy: Local\n")
 
-SERVICE_30080_TARGET_3000 = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 3000
-    nodePort: 30080
-"""
+SERVICE_30080_TARGET_3000 = SEED_SERVICE_30080
 
 EMPTY_SERVICE_31002 = """\
 apiVersion: v1

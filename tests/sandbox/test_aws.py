@@ -6,41 +6,12 @@ import json
 import shlex
 from pathlib import Path
 
+from tests.seed import SEED_WITH_31000
 from trainer.engine.cluster import Cluster
 from trainer.sandbox import aws, curl, node
 from trainer.sandbox.session import Result, Session
 
-SEED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web-frontend
-  template:
-    metadata:
-      labels:
-        app: web-frontend
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    nodePort: 31000
-"""
+SEED = SEED_WITH_31000
 GROUP = "sg-0123456789abcdef0"
 AUTHORIZE = (f"aws ec2 authorize-security-group-ingress --group-id {GROUP} --protocol tcp --port 31000 "
              "--cidr 203.0.113.0/24")
