@@ -1,4 +1,4 @@
-"""Command line entry point: the app (default), cluster, trace, fixture, sandbox."""
+"""Command line entry point: the app (default), cluster, trace, fixture, sandbox, pack, check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
+from . import __version__, cli_packs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the workstation's address as the cluster sees it (default 203.0.113.7)")
     sandbox.add_argument("--seed", type=int, default=0, help="seed for names and random choices (default 0)")
     sandbox.set_defaults(filename=[])
+    cli_packs.add_parsers(sub)
     return parser
 
 
@@ -108,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _trace(args)
         if args.command == "sandbox":
             return _sandbox(args)
+        if args.command in ("pack", "check"):
+            return cli_packs.run(args)
         if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
             # Until the full-screen app exists, the practice console is the app.
             args.cluster, args.workspace, args.client_ip, args.seed, args.filename = None, None, "203.0.113.7", 0, []

@@ -99,23 +99,41 @@ def _pick(session: Session, report) -> object:
 
 def _attempt(session: Session, client: Client, family: str, ip: str, port: int) -> Attempt:
     """Open one TCP connection; the data plane decides what happens to the SYN."""
-    net = session.cluster.net
     if family == "6":
         return _loopback6(session, client, port)
-    if client.pod_ip is not None:
-        src, dst, via = client.src, (client.src if ip.startswith("127.") else ip), client.node
-    elif client.node is not None:
-        loop = ip.startswith("127.")
-        src, dst, via = ("127.0.0.1" if loop else client.src), ip, client.node
-    else:
-        if ip.startswith("127.") or net.node_by_address(ip) is None:
-            # The workstation reaches only the nodes' addresses; anything else is not routed to them.
-            return Attempt("refused", errno="Connection refused") if ip.startswith("127.") else Attempt("timeout")
-        src, dst, via = client.src, ip, None
+    routed = route(session, client, ip)
+    if isinstance(routed, Attempt):
+        return routed
+    src, dst, via = routed
     report = session.cluster.trace(src, dst, port, "TCP", via)
     if isinstance(report, str) or not report.outcomes:
         return Attempt("timeout")
-    out = _pick(session, report)
+    return outcome_attempt(session, _pick(session, report), src, port)
+
+
+def route(session: Session, client: Client, ip: str) -> tuple[str, str, str | None] | Attempt:
+    """(source, destination, node the packet starts on) for a connection to an IPv4 ``ip``, or
+    the Attempt's failure when the packet never reaches the cluster's rules."""
+    if client.pod_ip is not None:
+        return client.src, (client.src if ip.startswith("127.") else ip), client.node
+    if client.node is not None:
+        return ("127.0.0.1" if ip.startswith("127.") else client.src), ip, client.node
+    if ip.startswith("127.") or session.cluster.net.node_by_address(ip) is None:
+        # The workstation reaches only the nodes' addresses; anything else is not routed to them.
+        return Attempt("refused", errno="Connection refused") if ip.startswith("127.") else Attempt("timeout")
+    return client.src, ip, None
+
+
+def outcome_attempt(session: Session, out, src: str, port: int) -> Attempt:
+    """What a client's connect() sees for one traced outcome: connected, refused or timeout.
+
+    Args:
+        session: the session (its cluster answers for the nodes' daemons).
+        out: one PathOutcome of the trace.
+        src: the client's source address.
+        port: the destination port the client used.
+    """
+    net = session.cluster.net
     # The final destination, after every node's DNAT (not only the entry node's).
     final_port = int(out.target.rsplit(":", 1)[1]) if out.target else port
     seen = out.source_seen or src
