@@ -38,9 +38,9 @@ def show(values: list) -> str:
 
 def _quoted(value: Any) -> str:
     text = norm(value)
-    if "\n" in text or len(text) > 200:
-        lines = text.splitlines()
-        text = lines[0][:200] + (" ..." if len(lines) > 1 or len(lines[0]) > 200 else "")
+    lines = text.splitlines()
+    if len(lines) > 8 or len(text) > 600:
+        text = "\n".join(lines[:8])[:600] + "\n..."
     return text
 
 
