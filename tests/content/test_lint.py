@@ -123,3 +123,14 @@ def test_hostile_files_are_problems_not_crashes(pack_dir: Path) -> None:
     # The sound parts of the pack still load.
     loaded = load_pack(pack_dir)
     assert loaded.pack is not None and loaded.pack.item("first-drill") is not None and not loaded.sound
+
+
+def test_an_indented_document_separator_stays_inside_the_front_matter(pack_dir: Path) -> None:
+    lesson = pack_dir / "lessons" / "01-first-lesson.md"
+    edit(lesson, "                image: nginx:1.27\n",
+         "                image: nginx:1.27\n        ---\n        apiVersion: v1\n        kind: Service\n"
+         "        metadata: {name: other}\n        spec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}\n")
+    loaded = load_pack(pack_dir)
+    (only,) = loaded.pack.lessons
+    assert len(only.snippets) == 2 and "---" not in only.body
+    assert _messages(pack_dir) == []

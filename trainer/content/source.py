@@ -92,9 +92,10 @@ def load_yaml(text: str, display: str, line_offset: int = 0) -> tuple[dict | Non
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """(front matter YAML, body, the body's first line number) of a Markdown file with `---` fences."""
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         return None, text, 1
     for i in range(1, len(lines)):
-        if lines[i].strip() == "---":
+        # Only an unindented fence ends it: an indented --- belongs to a block scalar (a manifest).
+        if lines[i].rstrip() == "---":
             return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
     return None, text, 1

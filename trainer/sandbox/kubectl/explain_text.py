@@ -142,7 +142,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Container", "args"): "Arguments to the entrypoint, replacing the image's CMD.",
     ("Container", "readinessProbe"): "A periodic check of whether the container can serve. Until it passes, "
                                      "the Pod is not ready and is not a Service endpoint.",
-    ("ContainerPort", "containerPort"): "The port number the container listens on, on the Pod's IP.",
+    ("ContainerPort", "containerPort"): "The port number to expose on the Pod's IP address (1-65535). Declaring "
+                                        "it is informational: a port the process listens on is reachable "
+                                        "whether or not it is listed.",
+    ("ContainerPort", "hostIP"): "The node address a hostPort binds to.",
     ("ContainerPort", "name"): "A name for the port, which a Service's targetPort can refer to.",
     ("ContainerPort", "protocol"): "TCP (the default), UDP or SCTP.",
     ("ContainerPort", "hostPort"): "A port opened on the node's IP for this container; rarely needed, and not "
