@@ -41,6 +41,7 @@ def test_multiple_choice_partial_credit_and_penalty() -> None:
 def test_short_answers() -> None:
     text = _quiz(answer=ShortAnswer(accept=["Local", "externalTrafficPolicy: Local"]))
     assert grade_quiz(text, "  local ").passed and grade_quiz(text, "externalTrafficPolicy:   LOCAL").passed
+    assert grade_quiz(text, "externaltrafficpolicy:local").passed
     assert not grade_quiz(text, "Cluster").passed
     number = _quiz(answer=ShortAnswer(number=32767))
     assert grade_quiz(number, "32767").passed and not grade_quiz(number, "32768").passed

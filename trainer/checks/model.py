@@ -77,9 +77,10 @@ def parse_checks(data: Any, path: Path) -> tuple[list[Check], list[Problem]]:
     seen: set[str] = set()
     for i, raw in enumerate(data):
         here = path + (i,)
+        before = len(problems)
         check = _parse_one(raw, here, problems)
-        if check is None:
-            continue
+        if check is None or len(problems) > before:
+            continue  # a check with a problem is never evaluated
         if check.id in seen:
             problems.append(Problem(here + ("id",), f'duplicate check id "{check.id}"'))
         seen.add(check.id)

@@ -58,6 +58,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
+def _squash(text: str) -> str:
+    """A typed quiz answer compared ignoring case and every space ("NodePort:Local" == "nodeport: local")."""
+    return re.sub(r"\s+", "", str(text)).casefold()
+
+
 # ------------------------------------------------------------------ quiz
 
 
@@ -89,7 +94,7 @@ def grade_quiz(item: Item, response: list[int] | str) -> ItemResult:
     if answer is None:
         return result
     if answer.accept:
-        result.passed = normalise(text) in {normalise(a) for a in answer.accept}
+        result.passed = _squash(text) in {_squash(a) for a in answer.accept}
     elif answer.pattern:
         result.passed = re.fullmatch(answer.pattern, text.strip(), re.I) is not None
     elif answer.number is not None:

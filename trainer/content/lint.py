@@ -36,6 +36,8 @@ def lint_behaviour(pack: Pack, progress: Progress | None = None) -> list[Problem
     for n, part in enumerate(parts, 1):
         if progress:
             progress(n, len(parts), part.id)
+        if part.broken:
+            continue  # its loading problems are reported; running it would only add noise
         if isinstance(part, Lesson):
             problems += _lesson(part)
         elif part.kind == "predict":

@@ -89,8 +89,10 @@ def load_pack(path: Path) -> LoadedPack:
     reader = _FixtureReader(path)
     lesson_files = _files(path / "lessons", ".md", problems, display)
     for file in lesson_files:
+        before = len(problems)
         lesson = _lesson(file, _display(path, file), pack, reader, problems)
         if lesson is not None:
+            lesson.broken = len(problems) > before
             pack.lessons.append(lesson)
     for file in _files(path / "items", (".yaml", ".yml"), problems, display):
         _items(file, _display(path, file), pack, reader, problems)
@@ -282,8 +284,10 @@ def _items(file: Path, display: str, pack: Pack, reader: _FixtureReader, problem
         if len(pack.items) >= MAX_ITEMS:
             problems.append(origin.problem(("items", i), f"more than {MAX_ITEMS} items; the rest are ignored"))
             return
+        before = len(problems)
         item = _item(raw, origin.below("items", i), reader, problems)
         if item is not None:
+            item.broken = len(problems) > before
             pack.items.append(item)
 
 
@@ -364,6 +368,10 @@ def _quiz(item: Item, raw: dict, origin: Origin, reader, problems: list[Problem]
             if not str(ch.get("feedback") or "").strip():
                 problems.append(origin.problem(("choices", i), f"{who}choice {i + 1} needs feedback"))
             item.choices.append(Choice(ch["text"], correct, float(credit), str(ch.get("feedback") or "")))
+        for i, ch in enumerate(choices):
+            if item.multiple and isinstance(ch, dict) and "credit" in ch and ch.get("correct") is not True:
+                problems.append(origin.problem(("choices", i, "credit"), f"{who}credit on a wrong choice of a "
+                                                                         "multiple-choice item has no effect"))
         right = [c for c in item.choices if c.correct]
         if not right:
             problems.append(origin.problem(("choices",), f"{who}no choice is correct"))

@@ -100,6 +100,8 @@ class Item:
     lesson: str = ""
     hints: list[Hint] = field(default_factory=list)
     content_hash: str = ""
+    #: True when loading found a problem in this item: it is neither linted further nor offered.
+    broken: bool = False
     # quiz
     choices: list[Choice] = field(default_factory=list)
     multiple: bool = False
@@ -139,6 +141,8 @@ class Lesson:
     scenario: Scenario = field(default_factory=Scenario)
     snippets: list[Snippet] = field(default_factory=list)
     links: list[tuple[str, int, int]] = field(default_factory=list)  # (target, line, column)
+    #: True when loading found a problem in this lesson.
+    broken: bool = False
 
 
 @dataclass
