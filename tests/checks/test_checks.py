@@ -228,3 +228,33 @@ def test_setup_can_edit_the_apiserver_manifest_and_restart_it() -> None:
     with _attempt(SEED_DEPLOYMENT, setup=setup) as attempt:
         results = _run(checks, attempt)
     assert results["wide"].passed, results["wide"]
+
+
+def test_an_empty_engine_value_cannot_make_contains_accept_anything() -> None:
+    checks = f"""
+- id: c
+  output: {{}}
+  contains: {{command: "kubectl get svc web-frontend -o jsonpath='{{.metadata.annotations.nothing}}'"}}
+  {COMMON}
+- id: j
+  output: {{}}
+  matches: {{jsonpath: {{kind: Service, name: web-frontend, path: '{{.spec.externalIPs}}'}}}}
+  {COMMON}
+"""
+    with _attempt(SEED_WITH_31000) as attempt:
+        attempt.run("echo anything")
+        results = _run(checks, attempt)
+    assert not results["c"].passed and "printed nothing" in results["c"].expected
+    assert not results["j"].passed and "is empty" in results["j"].expected
+
+
+def test_observe_belongs_to_ask_not_to_the_probe() -> None:
+    raw = yaml.safe_load("""
+- id: p
+  probe: {from: external, to: {node: node01, port: 31000}, observe: client_ip}
+  expect: {verdict: answers}
+  message: m
+  why: w
+""")
+    checks, problems = parse_checks(raw, ("checks",))
+    assert checks == [] and any('unknown key "observe"' in p.message for p in problems)

@@ -283,7 +283,7 @@ def parse_probe(spec: dict, where: Path, problems: list[Problem], who: str) -> P
     if protocol not in ("TCP", "UDP", "SCTP"):
         problems.append(Problem(where + ("protocol",), f"{who}: protocol is TCP, UDP or SCTP"))
         return None
-    for key in set(spec) - {"from", "to", "protocol", "observe"}:
+    for key in sorted(set(spec) - {"from", "to", "protocol"}, key=str):
         problems.append(Problem(where + (key,), f'{who}: unknown key "{key}"'))
     return Probe(source, target, protocol)
 

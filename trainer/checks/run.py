@@ -44,6 +44,8 @@ def _resolver(attempt: Attempt):
                                    ref["path"])
             if isinstance(values, str):
                 raise SourceError(values)
+            if not values or values == [""]:
+                raise SourceError(f"{ref['path']} on {ref['kind']} {ref['name']} is empty")
             return values[0] if len(values) == 1 else values
         if "command" in raw:
             with Attempt(attempt.cluster.clone()) as probe:
@@ -51,7 +53,11 @@ def _resolver(attempt: Attempt):
             if not runs or runs[-1].result.status != 0:
                 err = runs[-1].result.stderr.strip() if runs else "nothing ran"
                 raise SourceError(f"{raw['command']!r} failed: {err}")
-            return runs[-1].result.stdout.strip()
+            value = runs[-1].result.stdout.strip()
+            if not value:
+                # An empty expectation would make `contains` and `matches` accept anything.
+                raise SourceError(f"{raw['command']!r} printed nothing")
+            return value
         raise SourceError(f"unknown value source {sorted(raw)}")
     return resolve
 
