@@ -258,3 +258,15 @@ def test_observe_belongs_to_ask_not_to_the_probe() -> None:
 """)
     checks, problems = parse_checks(raw, ("checks",))
     assert checks == [] and any('unknown key "observe"' in p.message for p in problems)
+
+
+def test_probes_see_the_default_security_group_without_any_command_first() -> None:
+    checks = f"""
+- id: blocked
+  probe: {{from: {{external: 198.51.100.9}}, to: {{node: node01, port: 8080}}}}
+  expect: {{verdict: times out}}
+  {COMMON}
+"""
+    with _attempt() as attempt:
+        results = _run(checks, attempt)
+    assert results["blocked"].passed, results["blocked"]

@@ -47,7 +47,7 @@ def test_every_seed_command_is_run_somewhere_in_the_pack(pack) -> None:
                             if step.kind == "run"])
     for needle in ("kubectl apply -f", "kubectl get svc web-frontend",
                    "jsonpath='{.items[0].status.addresses[?(@.type==\"InternalIP\")].address}'",
-                   "curl http://$NODE_IP:31000", "--service-node-port-range=20000-40000",
+                   "http://$NODE_IP:31000", "--service-node-port-range=20000-40000",
                    "aws ec2 authorize-security-group-ingress"):
         assert needle in runnable, needle
 

@@ -545,3 +545,18 @@ def test_grouped_resources_are_named_with_their_group(seeded: Cluster) -> None:
     [again] = seeded.apply(SEED_DEPLOYMENT, "d.yaml", create=True)
     assert again.kubectl_line() == ('Error from server (AlreadyExists): error when creating "d.yaml": '
                                     'deployments.apps "web-frontend" already exists')
+
+
+def test_a_relabelled_pod_is_released_and_replaced_by_its_replicaset() -> None:
+    """ClaimPods: a Pod that stops matching its ReplicaSet's selector loses its owner; a new one replaces it."""
+    cluster = Cluster.default()
+    cluster.apply(SEED_DEPLOYMENT)
+    pods = cluster.list("Pod", "default")
+    victim = pods[0]
+    victim["metadata"]["labels"]["app"] = "debug"
+    assert cluster.api.update(victim) is not None
+    cluster.reconcile()
+    after = {p["metadata"]["name"]: p for p in cluster.list("Pod", "default")}
+    assert len(after) == 4
+    assert "ownerReferences" not in after[victim["metadata"]["name"]]["metadata"]
+    assert sum(1 for p in after.values() if p["metadata"]["labels"]["app"] == "web-frontend") == 3

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..engine.objects import internal_ip, name_of
+from ..sandbox.aws import ensure_default_group
 from ..sandbox.curl import Attempt as Connect
 from ..sandbox.curl import Client, outcome_attempt, route
 from ..sandbox.curl_http import node_response, pod_ref, pod_response
@@ -64,6 +65,8 @@ class ProbeRun:
 def run_probe(session: Session, probe: Probe) -> ProbeRun:
     """Trace the probe through the cluster the session holds (nothing is changed)."""
     cluster = session.cluster
+    # The security group in front of the nodes exists from the start, as curl and trace see it.
+    ensure_default_group(cluster)
     client = _client(session, probe.source)
     if isinstance(client, str):
         return ProbeRun(error=client)

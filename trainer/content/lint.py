@@ -121,7 +121,9 @@ def _checked(item: Item) -> list[Problem]:
     for i, answer in enumerate(item.counterexamples, 1):
         result = run_answer(item, answer)
         where = answer.origin or origin
-        if not result.error and result.passed:
+        if result.error:
+            problems.append(where.problem((), f"item {item.id}: counterexample {i} cannot run: {result.error}"))
+        elif result.passed:
             note = f" ({answer.note})" if answer.note else ""
             problems.append(where.problem((), f"item {item.id}: counterexample {i}{note} passes every check, so "
                                               "the checks cannot tell it from a solution"))

@@ -8,6 +8,7 @@ import json
 from . import images
 from .apiserver import NAME_ALPHABET, ApiServer, random_suffix
 from .endpoints import sync_endpoints
+from .labels import from_label_selector
 from .objects import (condition, copy, internal_ip, is_terminating, labels_of, name_of, namespace_of, parse_time,
                       set_condition)
 
@@ -262,6 +263,7 @@ class Controllers:
     def replicasets(self) -> None:
         """Create or delete Pods until each ReplicaSet has its replicas (terminating Pods don't count)."""
         api = self.api
+        self._claim_pods()
         owned = self._pods_by_owner()
         for rs in list(api.iter("ReplicaSet")):
             ns = namespace_of(rs)
@@ -294,6 +296,32 @@ class Controllers:
             if rs.get("status") != status:
                 rs["status"] = status
                 api.write_status(rs)
+
+    def _claim_pods(self) -> None:
+        """The ReplicaSet controller's ClaimPods: release owned Pods whose labels no longer match the
+        selector, and adopt ownerless, non-terminating Pods that match it (the first ReplicaSet wins)."""
+        api = self.api
+        sets = [(rs, from_label_selector(rs["spec"].get("selector"))) for rs in api.iter("ReplicaSet")
+                if not is_terminating(rs)]
+        by_uid = {rs["metadata"]["uid"]: (rs, sel) for rs, sel in sets}
+        for pod in list(api.iter("Pod")):
+            meta = pod["metadata"]
+            ref = controller_of(pod)
+            if ref is not None:
+                owner = by_uid.get(ref.get("uid", ""))
+                if owner is not None and not owner[1].matches(labels_of(pod)) and not is_terminating(pod):
+                    meta["ownerReferences"] = [r for r in meta["ownerReferences"] if r is not ref]
+                    if not meta["ownerReferences"]:
+                        del meta["ownerReferences"]
+                    api.write_status(pod)
+                continue
+            if is_terminating(pod):
+                continue
+            for rs, sel in sets:
+                if namespace_of(rs) == namespace_of(pod) and sel.requirements and sel.matches(labels_of(pod)):
+                    meta.setdefault("ownerReferences", []).append(owner_ref(rs))
+                    api.write_status(pod)
+                    break
 
     def _pods_by_owner(self) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
