@@ -10,6 +10,7 @@ import statistics
 import time
 
 from trainer.content.grading import run_answer
+from trainer.content.lint import lint
 from trainer.content.loader import builtin_content_dir, load_packs
 
 
@@ -37,6 +38,10 @@ def main() -> None:
         check = _time(lambda: run_answer(item, item.solutions[0]), 20)
         print(f"  check one drill answer ({item.id}, {len(item.checks)} checks): median "
               f"{statistics.median(check):6.1f} ms, max {max(check):6.1f} ms")
+    start = time.perf_counter()
+    problems = lint(root)
+    print(f"  pack lint of all built-in content (runs every solution, counterexample, scenario and snippet): "
+          f"{time.perf_counter() - start:5.2f} s, {len(problems)} problems")
 
 
 if __name__ == "__main__":
