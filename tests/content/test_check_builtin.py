@@ -9,50 +9,29 @@ import pytest
 
 from trainer.cli import main
 from trainer.content.loader import builtin_content_dir, load_pack
+from tests.seed import SEED_SERVICE_30080, SEED_SERVICE_31000
 
 PACK = load_pack(builtin_content_dir() / "nodeport").pack
 
-_SEED_SVC = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  selector:
-    app: web-frontend
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: {target}
-    nodePort: {node_port}
-"""
-_LOCAL = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-frontend
-spec:
-  type: NodePort
-  {policy}
-  selector:
-    app: web-frontend
-  ports:
-  - port: 80
-    targetPort: 8080
-    nodePort: {node_port}
-"""
+
+def _seed_svc(target: int, node_port: int) -> str:
+    return SEED_SERVICE_30080.replace("targetPort: 3000", f"targetPort: {target}").replace(
+        "nodePort: 30080", f"nodePort: {node_port}")
+
+
+def _local(policy: str, node_port: int) -> str:
+    return SEED_SERVICE_31000.replace("targetPort: 80", "targetPort: 8080").replace(
+        "nodePort: 31000", f"nodePort: {node_port}").replace("  type: NodePort\n", f"  type: NodePort\n  {policy}\n")
 
 # item id -> (file name, partly right answer, wrong answer)
 CASES = {
     # targetPort right, nodePort left to chance: reachable inside, not on 30080.
-    "d-seed-port-3000": ("web-frontend-svc.yaml", _SEED_SVC.format(target=3000, node_port=30081),
-                         _SEED_SVC.format(target=80, node_port=30080).replace("type: NodePort", "type: ClusterIP")
+    "d-seed-port-3000": ("web-frontend-svc.yaml", _seed_svc(3000, 30081),
+                         _seed_svc(80, 30080).replace("type: NodePort", "type: ClusterIP")
                          .replace("    nodePort: 30080\n", "")),
     # Local policy but the nodePort moved; or the wrong knob (internalTrafficPolicy).
-    "d-local-client-ip": ("web-frontend-svc.yaml", _LOCAL.format(policy="externalTrafficPolicy: Local", node_port=31001),
-                          _LOCAL.format(policy="internalTrafficPolicy: Local", node_port=31001)),
+    "d-local-client-ip": ("web-frontend-svc.yaml", _local("externalTrafficPolicy: Local", 31001),
+                          _local("internalTrafficPolicy: Local", 31001)),
     # Only the site port; or both ports with the nodePorts swapped.
     "d-two-ports": ("shop-svc.yaml", None, None),
 }

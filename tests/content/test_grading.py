@@ -72,15 +72,6 @@ def test_interview_helpers() -> None:
 
 # ------------------------------------------------------------------ the check command
 
-_RIGHT = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 80}]
-"""
 
 
 def _check(capsys, *argv: str) -> tuple[int, str, str]:
@@ -90,13 +81,14 @@ def _check(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_check_right_and_wrong_drill_answers(pack_dir: Path, tmp_path: Path, capsys) -> None:
+    right = load_pack(pack_dir).pack.item("first-drill").solutions[0].files["web-svc.yaml"]
     answer = tmp_path / "web-svc.yaml"
-    answer.write_text(_RIGHT)
+    answer.write_text(right)
     code, out, _ = _check(capsys, "first-drill", "--pack", str(pack_dir), "-f", str(answer), "--json")
     data = json.loads(out)
     assert code == 0 and data["passed"] and data["score"] == data["max_score"] == 1
     assert set(data["checks"][0]) >= {"id", "passed", "weight", "expected", "observed", "message", "why"}
-    answer.write_text(_RIGHT.replace("targetPort: 80", "targetPort: 8080"))
+    answer.write_text(right.replace("targetPort: 80", "targetPort: 8080"))
     code, out, _ = _check(capsys, "first-drill", "--pack", str(pack_dir), "-f", str(answer))
     assert code == 1
     assert "✗ FAIL answers-everywhere" in out and "broke at:" in out and "nothing listens on 8080/TCP" in out
