@@ -187,8 +187,7 @@ def _readline(shell: Shell):
 
 
 def _completer(shell: Shell):
-    from .builtins import is_directory, list_names
-    from .commands import available
+    from .completion import complete as candidates
 
     cache: list[str] = []
 
@@ -197,16 +196,10 @@ def _completer(shell: Shell):
 
         if state == 0:
             cache.clear()
-            before = readline.get_line_buffer()[:readline.get_begidx()]
-            if not before.strip() or before.rstrip().endswith(("|", "&&", "||", ";")):
-                cache.extend(sorted(n + " " for n, _ in available(shell.session) if n.startswith(text)))
-            else:
-                directory, _, stem = text.rpartition("/")
-                names = list_names(shell.session, directory + "/" if directory else ".")
-                for name in names if isinstance(names, list) else []:
-                    if name.startswith(stem) and (stem.startswith(".") or not name.startswith(".")):
-                        path = f"{directory}/{name}" if directory else name
-                        cache.append(path + ("/" if is_directory(shell.session, path) else " "))
+            word, found = candidates(shell.session, readline.get_line_buffer()[:readline.get_endidx()])
+            # readline replaces only ``text`` (it splits at its own delimiters, e.g. at "/").
+            cut = len(word) - len(text)
+            cache.extend(c[cut:] for c in found if cut >= 0)
         return cache[state] if state < len(cache) else None
 
     return complete
