@@ -112,6 +112,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"error: several packs have {item_id}: say which ({names})", file=sys.stderr)
         return EXIT_USAGE
     entry, item = found[0]
+    if item.broken:
+        print(f"error: {item.id} has problems in its pack and cannot be checked; see: nodeport-trainer pack lint "
+              f"{entry.path}", file=sys.stderr)
+        return EXIT_USAGE
     if not entry.sound:
         print(f"warning: pack {entry.pack.id} has problems (nodeport-trainer pack lint {entry.path})",
               file=sys.stderr)
@@ -182,11 +186,16 @@ def _read_answer(item, args: argparse.Namespace):
 def _quiz_response(item, value):
     if not item.choices:
         return str(value)
-    picks = value if isinstance(value, list) else str(value).replace(" ", "").split(",")
+    if isinstance(value, list):
+        picks = value
+    else:
+        parts = [p.strip() for p in str(value).split(",")]
+        # "1,3" picks by number; anything else is one choice's text (which may contain commas).
+        picks = parts if all(p.isdecimal() for p in parts) else [str(value)]
     out = []
     for pick in picks:
-        text = str(pick)
-        if text.isdigit() and 1 <= int(text) <= len(item.choices):
+        text = str(pick).strip()
+        if text.isdecimal() and 1 <= int(text) <= len(item.choices):
             out.append(int(text) - 1)
         else:
             match = [i for i, c in enumerate(item.choices) if c.text.strip().casefold() == text.strip().casefold()]
@@ -219,6 +228,12 @@ def _print_result(item, result) -> None:
     for line in result.feedback:
         if not result.truth:
             print(f"  {line}")
+    for scenario, run in result.runs:
+        if run.result.status != 0:
+            where = f" (in variant {scenario} of the scenario)" if scenario else ""
+            print(f"  your command failed (exit {run.result.status}){where}: {run.command}")
+            for line in (run.result.stderr or run.result.stdout).strip().splitlines()[:6]:
+                print(f"      {line}")
     for check in result.checks:
         mark = "✓ PASS" if check.passed else "✗ FAIL"
         print(f"  {mark} {check.id}" + ("" if check.passed else f": {check.message}"))

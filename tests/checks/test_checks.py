@@ -31,7 +31,7 @@ def _run(text: str, attempt: Attempt) -> dict:
     return {r.id: r for r in evaluate(_checks(text), attempt)}
 
 
-COMMON = "message: m\n  why: w\n"
+COMMON = "message: m\n  why: w\n  misconception: t\n"
 
 
 def test_field_checks_use_filters_so_port_order_does_not_matter() -> None:
@@ -129,8 +129,8 @@ def test_rejected_and_accepted_run_on_a_copy_and_name_the_field() -> None:
 """
     with _attempt(SEED_WITH_31000) as attempt:
         results = _run(checks, attempt)
-        assert attempt.cluster.get("Service", "x") is not None
-        assert not isinstance(attempt.cluster.get("Service", "x"), dict)  # the copy took it, not the attempt
+        # The copies took the manifests; the attempt's own cluster has no Service "x".
+        assert not isinstance(attempt.cluster.get("Service", "x"), dict)
     assert results["range"].passed and "valid range" in results["range"].observed
     assert results["taken"].passed
     assert not results["wrong-field"].passed
@@ -270,3 +270,42 @@ def test_probes_see_the_default_security_group_without_any_command_first() -> No
     with _attempt() as attempt:
         results = _run(checks, attempt)
     assert results["blocked"].passed, results["blocked"]
+
+
+def test_setup_leaves_no_file_and_no_history_behind() -> None:
+    scenario, _ = parse_scenario({"setup": [{"apply": SEED_DEPLOYMENT}, {"run": "kubectl get pods"}]},
+                                 ("scenario",), lambda n: None)
+    with scenario.start() as attempt:
+        assert attempt.session.list_dir(".") == []
+        assert attempt.shell.history == [] and attempt.runs == []
+        (run,) = attempt.run("history")
+        assert "kubectl" not in run.result.stdout
+
+
+def test_command_truth_comes_from_the_cluster_before_the_command() -> None:
+    checks = f"""
+- id: type
+  output: {{}}
+  equals: {{jsonpath: {{kind: Service, name: web-frontend, path: '{{.spec.type}}'}}}}
+  {COMMON}
+"""
+    with _attempt(SEED_WITH_31000) as attempt:
+        before = attempt.cluster.clone()
+        # The learner changes the Service, then prints the new type: it no longer matches the truth.
+        attempt.run("kubectl patch svc web-frontend -p '{\"spec\":{\"type\":\"ClusterIP\"}}' >/dev/null && "
+                    "kubectl get svc web-frontend -o jsonpath='{.spec.type}'")
+        assert not evaluate(_checks(checks), attempt, truth=before)[0].passed
+        assert evaluate(_checks(checks), attempt)[0].passed
+
+
+def test_exists_false_passes_only_when_the_object_is_missing() -> None:
+    checks = f"""
+- id: absent-field
+  field: {{kind: Service, name: web-frontend, path: '{{.spec.externalIPs}}'}}
+  exists: false
+  {COMMON}
+"""
+    with _attempt(SEED_WITH_31000) as attempt:
+        assert _run(checks, attempt)["absent-field"].passed
+        attempt.run("kubectl patch svc web-frontend -p '{\"spec\":{\"externalIPs\":[\"1.2.3.4\"]}}'")
+        assert not _run(checks, attempt)["absent-field"].passed

@@ -118,3 +118,69 @@ def test_pack_new_and_lint_cli(tmp_path: Path, capsys) -> None:
     out, err = capsys.readouterr()
     assert out.startswith(f"{tmp_path}/p/items/x.yaml:2:1: ") and "1 problem in" in err
     assert main(["pack", "lint", str(tmp_path / "nowhere")]) == 2
+
+
+def test_check_refuses_broken_items_and_interviews(pack_dir: Path, capsys) -> None:
+    from tests.content.conftest import edit
+
+    edit(pack_dir / "items" / "basics.yaml", "    checks:\n", "    chekcs:\n")
+    code, _, err = _check(capsys, "first-drill", "--pack", str(pack_dir), "-f", "/dev/null")
+    assert code == 2 and "has problems in its pack and cannot be checked" in err
+    code, _, err = _check(capsys, "i-nodeport", "--answer", "it opens a port")
+    assert code == 2 and "self-assessed in the app" in err
+
+
+def test_quiz_answers_by_odd_digits_and_by_text(pack_dir: Path, capsys) -> None:
+    code, _, err = _check(capsys, "first-quiz", "--pack", str(pack_dir), "--answer", "²")
+    assert code == 2 and "is not a choice" in err
+    assert _check(capsys, "first-quiz", "--pack", str(pack_dir), "--answer", "On every node.")[0] == 0
+
+
+def test_a_rejected_apply_is_shown_with_kubectls_words(pack_dir: Path, tmp_path: Path, capsys) -> None:
+    right = load_pack(pack_dir).pack.item("first-drill").solutions[0].files["web-svc.yaml"]
+    answer = tmp_path / "web-svc.yaml"
+    answer.write_text(right.replace("targetPort: 80}", "targetPort: 80, nodePort: 8080}"))
+    code, out, _ = _check(capsys, "first-drill", "--pack", str(pack_dir), "-f", str(answer))
+    assert code == 1
+    assert "your command failed (exit 1): kubectl apply -f 'web-svc.yaml'" in out
+    assert 'The Service "web" is invalid: spec.ports[0].nodePort: Invalid value: 8080' in out
+
+
+def test_command_items_read_the_truth_before_the_answer_and_replay_on_variants(pack_dir: Path) -> None:
+    from trainer.content.grading import run_answer
+    from trainer.content.model import Answer
+
+    items = pack_dir / "items" / "basics.yaml"
+    text = items.read_text() + """
+  - id: node-ip
+    kind: command
+    title: A node's address
+    topics: [basics]
+    difficulty: 1
+    time: 1m
+    prompt: Print node01's InternalIP.
+    explanation: jsonpath reads it from the Node.
+    scenario: {fixture: default}
+    variants: [{fixture: fixtures/moved.yaml}]
+    checks:
+      - id: prints-it
+        output: {}
+        equals: {jsonpath: {kind: Node, name: node01, path: '{.status.addresses[?(@.type=="InternalIP")].address}'}}
+        message: That is not node01's InternalIP.
+        why: Clients reach a nodePort through a node's address.
+        misconception: targetport-is-nodeport
+    solutions:
+      - commands: kubectl get node node01 -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}'
+    counterexamples:
+      - commands: echo 10.0.0.11
+"""
+    items.write_text(text)
+    (pack_dir / "fixtures").mkdir()
+    from trainer.engine.fixtures import default_fixture_text
+    (pack_dir / "fixtures" / "moved.yaml").write_text(default_fixture_text().decode().replace("10.0.0.11", "10.0.0.21"))
+    pack = load_pack(pack_dir).pack
+    item = pack.item("node-ip")
+    assert not item.broken, pack.problems
+    assert run_answer(item, item.solutions[0]).passed
+    echo = run_answer(item, Answer(commands="echo 10.0.0.11\n"))
+    assert not echo.passed and "(in variant 1 of the scenario)" in echo.checks[0].observed

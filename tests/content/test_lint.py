@@ -91,7 +91,6 @@ def test_structure_problems_are_all_reported(pack_dir: Path) -> None:
     edit(items, "      - text: Which port does nginx listen on?\n", "      - text: ''\n")
     edit(items, "topics: [basics]", "topics: [nope]")
     edit(items, "misconception: targetport-is-nodeport", "misconception: undeclared")
-    edit(pack_dir / "pack.yaml", "format_version: 1", "format_version: 1")
     messages = _messages(pack_dir)
     assert any("item first-quiz: explanation is required" in m for m in messages)
     assert any("hint 1 is empty" in m for m in messages)
@@ -134,3 +133,84 @@ def test_an_indented_document_separator_stays_inside_the_front_matter(pack_dir: 
     (only,) = loaded.pack.lessons
     assert len(only.snippets) == 2 and "---" not in only.body
     assert _messages(pack_dir) == []
+
+
+def test_every_check_must_fail_somewhere(pack_dir: Path) -> None:
+    items = pack_dir / "items" / "basics.yaml"
+    # A second check that every answer (and the start) passes: the cluster has nodes.
+    edit(items, "    solutions:\n", "      - id: has-nodes\n        count: {objects: {kind: Node}}\n        min: 1\n"
+                                   "        message: m\n        why: w\n        misconception: targetport-is-nodeport\n"
+                                   "    solutions:\n")
+    messages = _messages(pack_dir)
+    assert [m for m in messages if "check has-nodes fails neither on the starting state nor on any counterexample"
+            in m], messages
+
+
+def test_ids_and_keys_that_must_be_unique(pack_dir: Path, tmp_path: Path) -> None:
+    edit(pack_dir / "pack.yaml", "license: CC-BY-4.0\n", "license: CC-BY-4.0\nlicense: MIT\n")
+    lesson = pack_dir / "lessons" / "01-first-lesson.md"
+    edit(lesson, "try:\n", "try: []\ntry:\n")
+    messages = _messages(pack_dir)
+    assert any("pack.yaml:8:1: duplicate key \"license\" (first at line 7)" in m for m in messages), messages
+    assert any("01-first-lesson.md" in m and 'duplicate key "try"' in m for m in messages), messages
+    twin = tmp_path / "twin"
+    import shutil
+    shutil.copytree(pack_dir, twin)
+    (pack_dir.parent / "notes").mkdir()
+    found = [str(p) for p in lint(pack_dir.parent)]
+    assert any('pack id "mypack" is also used by' in m for m in found), found
+
+
+def test_links_with_titles_references_fragments_and_in_items(pack_dir: Path) -> None:
+    lesson = pack_dir / "lessons" / "01-first-lesson.md"
+    edit(lesson, "(item:first-quiz)", '(item:first-quiz "the quiz") and [x](lesson:first-lesson#top) and '
+                                     '[y](item:gone "t")\n\n[ref]: lesson:missing\n\nThe end')
+    items = pack_dir / "items" / "basics.yaml"
+    edit(items, "    prompt: On which nodes", "    prompt: See [the lesson](lesson:nowhere). On which nodes")
+    messages = _messages(pack_dir)
+    assert sum("does not exist" in m for m in messages) == 3, messages
+    assert any('link to item "gone"' in m for m in messages)
+    assert any('link to lesson "missing"' in m for m in messages)
+    assert any('item first-quiz: link to lesson "nowhere"' in m for m in messages)
+
+
+def test_checks_the_loader_must_refuse(pack_dir: Path) -> None:
+    items = pack_dir / "items" / "basics.yaml"
+    extra = """\
+      - id: bad-labels
+        count: {objects: {kind: Service, labels: [app]}}
+        equals: 1
+        message: m
+        why: w
+      - id: bad-contains
+        rejected: {manifest: "kind: Service", contains: 5}
+        message: m
+        why: w
+      - id: bad-source
+        field: {kind: Service, name: web, path: '{.spec.type}'}
+        matches: {jsonpath: {kind: Service}}
+        message: m
+        why: w
+      - id: bad-namespace
+        field: {kind: Service, name: web, namespace: [1], path: '{.spec.type}'}
+        equals: NodePort
+        message: m
+        why: w
+      - id: empty-needle
+        field: {kind: Service, name: web, path: '{.spec.type}'}
+        contains: ""
+        message: m
+        why: w
+      - id: bad-path
+        field: {kind: Service, name: web, path: '{.spec.externalIPs'}
+        exists: false
+        message: m
+        why: w
+"""
+    edit(items, "    solutions:\n", extra + "    solutions:\n")
+    messages = _messages(pack_dir)
+    for needle in ("check bad-labels: objects is", "check bad-contains: contains takes non-empty text",
+                   "check bad-source: jsonpath needs kind, name and path", "check bad-namespace: field needs",
+                   "check empty-needle: contains takes non-empty text",
+                   "check bad-path: the JSONPath does not parse: unclosed action"):
+        assert any(needle in m for m in messages), (needle, messages)

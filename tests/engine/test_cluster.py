@@ -560,3 +560,16 @@ def test_a_relabelled_pod_is_released_and_replaced_by_its_replicaset() -> None:
     assert len(after) == 4
     assert "ownerReferences" not in after[victim["metadata"]["name"]]["metadata"]
     assert sum(1 for p in after.values() if p["metadata"]["labels"]["app"] == "web-frontend") == 3
+
+
+def test_an_ownerless_pod_matching_a_replicaset_is_adopted_and_the_surplus_removed() -> None:
+    """ClaimPods' other half: an orphan whose labels match a ReplicaSet's selector is adopted."""
+    cluster = Cluster.default()
+    cluster.apply(SEED_DEPLOYMENT)
+    pod = cluster.list("Pod", "default")[0]
+    pod["metadata"].pop("ownerReferences")
+    assert cluster.api.update(pod) is not None
+    cluster.settle()
+    live = [p for p in cluster.list("Pod", "default") if not p["metadata"].get("deletionTimestamp")]
+    assert len(live) == 3
+    assert all(p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet" for p in live)

@@ -122,62 +122,102 @@ def _parse_one(raw: Any, here: Path, problems: list[Problem]) -> Check | None:
         problems.append(Problem(here, f"check {cid}: a message (shown when it fails) is required"))
     if not check.why:
         problems.append(Problem(here, f"check {cid}: a why is required"))
+    if not check.misconception:
+        # Reports count misconceptions per check failure; a check without one teaches the report nothing.
+        problems.append(Problem(here, f"check {cid}: a misconception tag (declared in pack.yaml) is required"))
     parser = {"field": _field, "rejected": _apply, "accepted": _apply, "probe": _probe,
               "count": _count, "output": _output}[kind]
     parser(check, raw, here, problems)
     return check
 
 
+#: Assertions whose expected value may come from the engine ({jsonpath: ...} or {command: ...}).
+_SOURCED = ("equals", "not_equals", "contains", "matches")
+
+
 def _check_assertion(cid: str, key: str, value: Any, here: Path, problems: list[Problem]) -> None:
+    if isinstance(value, dict):
+        if key not in _SOURCED:
+            problems.append(Problem(here, f"check {cid}: {key} takes a literal value (only "
+                                          f"{', '.join(_SOURCED)} take a value from the engine)"))
+        else:
+            _check_source(cid, value, here, problems)
+        return
     if key == "in_range":
         if not (isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)):
             problems.append(Problem(here, f"check {cid}: in_range takes [low, high]"))
     elif key in ("min", "max") and not _is_number(value):
         problems.append(Problem(here, f"check {cid}: {key} takes a number"))
-    elif key == "one_of" and not isinstance(value, list):
-        problems.append(Problem(here, f"check {cid}: one_of takes a list"))
+    elif key == "one_of" and not (isinstance(value, list) and value and all(_scalar(v) for v in value)):
+        problems.append(Problem(here, f"check {cid}: one_of takes a non-empty list of values"))
     elif key == "exists" and not isinstance(value, bool):
         problems.append(Problem(here, f"check {cid}: exists takes true or false"))
+    elif key in ("contains", "matches") and (not _scalar(value) or str(value) == "" or value is None):
+        # An empty needle or pattern is in every text: the check could never fail.
+        problems.append(Problem(here, f"check {cid}: {key} takes non-empty text"))
     elif key == "matches":
         try:
             re.compile(str(value))
         except re.error as exc:
             problems.append(Problem(here, f"check {cid}: matches is not a valid regular expression: {exc}"))
-    elif isinstance(value, dict):
-        sources = [k for k in ("jsonpath", "command") if k in value]
-        if len(sources) != 1 or len(value) != 1:
-            problems.append(Problem(here, f"check {cid}: an expected value from the engine is "
-                                          "{jsonpath: {...}} or {command: ...}"))
-        elif sources[0] == "jsonpath" and not _object_ref_ok(value["jsonpath"], need_path=True):
-            problems.append(Problem(here + ("jsonpath",), f"check {cid}: jsonpath needs kind, name and path"))
+    elif key in ("equals", "not_equals") and not (_scalar(value) or (isinstance(value, list)
+                                                                      and all(_scalar(v) for v in value))):
+        problems.append(Problem(here, f"check {cid}: {key} takes a value or a list of values"))
+
+
+def _check_source(cid: str, value: dict, here: Path, problems: list[Problem]) -> None:
+    sources = [k for k in ("jsonpath", "command") if k in value]
+    if len(sources) != 1 or len(value) != 1:
+        problems.append(Problem(here, f"check {cid}: an expected value from the engine is "
+                                      "{jsonpath: {kind, name, path}} or {command: ...}"))
+    elif sources[0] == "jsonpath":
+        _object_ref(cid, value["jsonpath"], here + ("jsonpath",), problems, "jsonpath")
+    elif not isinstance(value["command"], str) or not value["command"].strip():
+        problems.append(Problem(here + ("command",), f"check {cid}: command is a console command"))
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _object_ref_ok(ref: Any, need_path: bool) -> bool:
-    return (isinstance(ref, dict) and isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str)
-            and (not need_path or isinstance(ref.get("path"), str)))
+def _object_ref(cid: str, ref: Any, here: Path, problems: list[Problem], what: str) -> bool:
+    """Validate {kind, name, namespace?, path} with a JSONPath that parses; False when unusable."""
+    from ..sandbox.kubectl.jsonpath import JsonPathError, parse
+
+    if not (isinstance(ref, dict) and isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str)
+            and isinstance(ref.get("path"), str) and isinstance(ref.get("namespace", ""), str)):
+        problems.append(Problem(here, f"check {cid}: {what} needs kind, name and path (and an optional namespace), "
+                                      "all text"))
+        return False
+    for key in set(ref) - {"kind", "name", "namespace", "path"}:
+        problems.append(Problem(here + (key,), f'check {cid}: unknown key "{key}"'))
+    parsed = parse(ref["path"])
+    if isinstance(parsed, JsonPathError):
+        problems.append(Problem(here + ("path",), f"check {cid}: the JSONPath does not parse: {parsed.detail}"))
+        return False
+    return True
 
 
 def _field(check: Check, raw: dict, here: Path, problems: list[Problem]) -> None:
-    spec = raw["field"]
-    if not _object_ref_ok(spec, need_path=True):
-        problems.append(Problem(here + ("field",), f"check {check.id}: field needs kind, name and path"))
+    _object_ref(check.id, raw["field"], here + ("field",), problems, "field")
     _need_assertion(check, here, problems)
 
 
 def _apply(check: Check, raw: dict, here: Path, problems: list[Problem]) -> None:
     spec = raw[check.kind]
-    if not isinstance(spec, dict) or not isinstance(spec.get("manifest"), str):
+    if not isinstance(spec, dict) or not isinstance(spec.get("manifest"), str) or not spec["manifest"].strip():
         problems.append(Problem(here + (check.kind,), f"check {check.id}: {check.kind} needs a manifest"))
         return
-    extra = set(spec) - {"manifest", "field", "contains"}
-    if check.kind == "accepted":
-        extra |= set(spec) & {"field", "contains"}
-    for key in sorted(extra):
+    allowed = {"manifest", "field", "contains"} if check.kind == "rejected" else {"manifest"}
+    for key in sorted(set(spec) - allowed, key=str):
         problems.append(Problem(here + (check.kind, key), f'check {check.id}: unknown key "{key}"'))
+    for key in ("field", "contains"):
+        if key in spec and not (isinstance(spec[key], str) and spec[key].strip()):
+            problems.append(Problem(here + (check.kind, key), f"check {check.id}: {key} takes non-empty text"))
     if check.assertions:
         problems.append(Problem(here, f"check {check.id}: {check.kind} takes no assertions"))
 
@@ -193,8 +233,13 @@ def _count(check: Check, raw: dict, here: Path, problems: list[Problem]) -> None
         problems.append(Problem(here + ("count", what), f"check {check.id}: ready_endpoints names a Service"))
     if what in ("pods", "nodes_with_pods") and not _labels_ok(arg):
         problems.append(Problem(here + ("count", what), f"check {check.id}: {what} takes labels"))
-    if what == "objects" and not (isinstance(arg, dict) and isinstance(arg.get("kind"), str)):
-        problems.append(Problem(here + ("count", what), f"check {check.id}: objects needs a kind"))
+    if what == "objects":
+        ok = (isinstance(arg, dict) and isinstance(arg.get("kind"), str) and set(arg) <= {"kind", "labels", "namespace"}
+              and ("labels" not in arg or _labels_ok(arg["labels"]))
+              and isinstance(arg.get("namespace", ""), str))
+        if not ok:
+            problems.append(Problem(here + ("count", what), f"check {check.id}: objects is {{kind, labels?, "
+                                                            "namespace?}"))
     _need_assertion(check, here, problems)
 
 

@@ -14,6 +14,8 @@ from ..sandbox.session import Result, Session
 from ..sandbox.shell import Shell
 from .model import Path, Problem
 
+#: The workspace file a setup manifest passes through (removed again at once).
+_SETUP_FILE = ".setup.yaml"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(s|m|h)?$")
 
 
@@ -66,7 +68,9 @@ class Scenario:
             if problem:
                 attempt.close()
                 raise ScenarioError(problem, step.path)
+        # The learner starts with a clean slate: the setup's commands are not in their history.
         attempt.runs.clear()
+        attempt.shell.history.clear()
         return attempt
 
 
@@ -181,9 +185,11 @@ class Attempt:
     def play(self, step: Step) -> str | None:
         """Play one setup step; a problem text when it failed."""
         if step.kind == "apply":
-            self.write(".setup.yaml", step.value)
-            runs = self.run("kubectl apply -f .setup.yaml")
-            self.run("rm -f .setup.yaml")
+            problem = self.write(_SETUP_FILE, step.value)
+            if problem:
+                return problem
+            runs = self.run(f"kubectl apply -f {_SETUP_FILE}")
+            FsPath(self.session.resolve(_SETUP_FILE)).unlink(missing_ok=True)
             return _failure("apply", runs)
         if step.kind == "run":
             return _failure(step.value, self.run(step.value))

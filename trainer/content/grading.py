@@ -39,11 +39,16 @@ class ItemResult:
     truth: str = ""
     detail: str = ""
     error: str = ""
+    #: (scenario, run) for each command the answer ran: 0 is the scenario, 1.. its variants.
+    runs: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The result as `check --json` prints it."""
         out = {"item": self.item, "score": round(self.score, 4), "max_score": round(self.max_score, 4),
                "passed": self.passed, "checks": [c.to_json() for c in self.checks]}
+        if self.runs:
+            out["runs"] = [{"scenario": n, "command": r.command, "status": r.result.status, "stdout": r.result.stdout,
+                            "stderr": r.result.stderr} for n, r in self.runs]
         if self.kind in ("quiz", "predict"):
             out["feedback"] = self.feedback
         if self.kind == "predict":
@@ -124,7 +129,17 @@ def predict_truth(item: Item) -> Truth:
         ScenarioError: the scenario or the probe cannot run (a pack problem).
     """
     assert item.scenario is not None and item.ask is not None
+    try:
+        return _truth(item)
+    except ScenarioError:
+        raise
+    except Exception as exc:  # a pack the loader let through: report it as the pack's problem
+        raise ScenarioError(f"pack problem: {type(exc).__name__}: {exc}", ("ask",)) from exc
+
+
+def _truth(item: Item) -> Truth:
     ask = item.ask
+    assert item.scenario is not None and ask is not None
     with item.scenario.start() as attempt:
         if ask.kind == "probe":
             if ask.probe is None:
@@ -178,18 +193,30 @@ def grade_predict(item: Item, response: str) -> ItemResult:
 # ------------------------------------------------------------------ checked items
 
 
-def judge(item: Item, attempt: Attempt) -> ItemResult:
-    """Grade an attempt as it stands (the learner's live sandbox, or a played answer)."""
-    results = evaluate(item.checks, attempt)
+def judge(item: Item, attempt: Attempt, truth=None) -> ItemResult:
+    """Grade an attempt as it stands (the learner's live sandbox, or a played answer).
+
+    Args:
+        item: the item.
+        attempt: the sandbox to judge.
+        truth: the cluster engine value sources read (command items: the state before the answer).
+    """
+    results = evaluate(item.checks, attempt, truth)
     total = sum(c.weight for c in item.checks) or 1.0
     score = sum(r.weight for r in results if r.passed)
-    return ItemResult(item.id, item.kind, score, total, all(r.passed for r in results), results)
+    # An item without checks can prove nothing, so it is never passed.
+    return ItemResult(item.id, item.kind, score, total, bool(results) and all(r.passed for r in results), results)
 
 
-def start(item: Item) -> Attempt:
-    """A fresh attempt on the item's scenario (raises ScenarioError for a broken scenario)."""
-    assert item.scenario is not None
-    return item.scenario.start()
+def start(item: Item, scenario=None) -> Attempt:
+    """A fresh attempt on the item's scenario (or one of its variants), with the starter files in the
+    workspace (raises ScenarioError for a broken scenario)."""
+    scenario = scenario or item.scenario
+    assert scenario is not None
+    attempt = scenario.start()
+    for name, text in sorted(item.starter.items()):
+        attempt.write(name, text)
+    return attempt
 
 
 def play(attempt: Attempt, answer: Answer) -> None:
@@ -201,11 +228,34 @@ def play(attempt: Attempt, answer: Answer) -> None:
 
 
 def run_answer(item: Item, answer: Answer) -> ItemResult:
-    """Play an answer on a fresh copy of the item's scenario and grade the result."""
-    try:
-        attempt = start(item)
-    except ScenarioError as exc:
-        return ItemResult(item.id, item.kind, 0.0, sum(c.weight for c in item.checks) or 1.0, error=exc.message)
-    with attempt:
-        play(attempt, answer)
-        return judge(item, attempt)
+    """Play an answer on a fresh copy of the item's scenario (and on each variant) and grade it.
+
+    A check passes only if it passes on the scenario and on every variant.
+    """
+    grades: list[ItemResult] = []
+    for n, scenario in enumerate([item.scenario, *item.variants]):
+        try:
+            attempt = start(item, scenario)
+        except ScenarioError as exc:
+            return ItemResult(item.id, item.kind, 0.0, sum(c.weight for c in item.checks) or 1.0, error=exc.message)
+        with attempt:
+            truth = attempt.cluster.clone() if item.kind == "command" else None
+            play(attempt, answer)
+            grade = judge(item, attempt, truth)
+            grade.runs = [(n, run) for run in attempt.runs]
+            grades.append(grade)
+    return _combine(grades)
+
+
+def _combine(grades: list[ItemResult]) -> ItemResult:
+    """One result from a scenario's and its variants' results: the first failure of each check counts."""
+    first = grades[0]
+    for n, grade in enumerate(grades[1:], 1):
+        for i, check in enumerate(grade.checks):
+            if first.checks[i].passed and not check.passed:
+                check.observed = f"{check.observed} (in variant {n} of the scenario)"
+                first.checks[i] = check
+        first.runs += grade.runs
+    first.score = sum(c.weight for c in first.checks if c.passed)
+    first.passed = bool(first.checks) and all(c.passed for c in first.checks)
+    return first

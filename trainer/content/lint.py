@@ -98,8 +98,22 @@ def _checked(item: Item) -> list[Problem]:
     except ScenarioError as exc:
         return [origin.problem(("scenario",) + tuple(exc.path[1:] if exc.path else ()),
                                f"item {item.id}: {exc.message}")]
+    for i, variant in enumerate(item.variants):
+        try:
+            variant.start().close()
+        except ScenarioError as exc:
+            attempt.close()
+            return [origin.problem(tuple(exc.path) or ("variants", i),
+                                   f"item {item.id}: variant {i + 1}: {exc.message}")]
+    caught: set[str] = set()  # checks seen failing: each must fail somewhere, or it proves nothing
     with attempt:
-        if judge(item, attempt).passed:
+        truth = attempt.cluster.clone() if item.kind == "command" else None
+        at_start = judge(item, attempt, truth)
+        if item.kind != "command":
+            # A command item's start has run no command, so every output check fails there trivially:
+            # only counterexamples can show that its checks catch anything.
+            caught |= {c.id for c in at_start.checks if not c.passed}
+        if at_start.passed:
             problems.append(origin.problem(("scenario",), f"item {item.id}: the starting state already passes "
                                                           "every check (the task is solved before it starts)"))
     if item.starter:
@@ -120,6 +134,7 @@ def _checked(item: Item) -> list[Problem]:
                                                   f"{check.expected}, observed {check.observed}"))
     for i, answer in enumerate(item.counterexamples, 1):
         result = run_answer(item, answer)
+        caught |= {c.id for c in result.checks if not c.passed}
         where = answer.origin or origin
         if result.error:
             problems.append(where.problem((), f"item {item.id}: counterexample {i} cannot run: {result.error}"))
@@ -127,6 +142,11 @@ def _checked(item: Item) -> list[Problem]:
             note = f" ({answer.note})" if answer.note else ""
             problems.append(where.problem((), f"item {item.id}: counterexample {i}{note} passes every check, so "
                                               "the checks cannot tell it from a solution"))
+    for n, check in enumerate(item.checks):
+        if check.id not in caught:
+            problems.append(origin.problem(("checks", n), f"item {item.id}: check {check.id} fails neither on the "
+                                                          "starting state nor on any counterexample; add a "
+                                                          "counterexample it catches, or it proves nothing"))
     return problems
 
 

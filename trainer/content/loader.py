@@ -18,14 +18,17 @@ from .model import (ITEM_KINDS, SUPPORTED_FORMATS, Answer, Ask, Choice, FollowUp
 from .source import Origin, Problem, load_yaml, read_text, split_front_matter
 
 _ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+#: Inline links, with an optional title: [text](target "title").
+_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+#: Reference definitions: [name]: target
+_REF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _COMMON = {"id", "kind", "title", "topics", "difficulty", "time", "prompt", "explanation", "lesson", "hints"}
 _KIND_KEYS = {
     "quiz": {"choices", "multiple", "answer"},
     "predict": {"scenario", "ask", "options"},
     "drill": {"scenario", "starter", "checks", "solutions", "counterexamples"},
     "troubleshoot": {"scenario", "starter", "checks", "solutions", "counterexamples"},
-    "command": {"scenario", "checks", "solutions", "counterexamples"},
+    "command": {"scenario", "variants", "checks", "solutions", "counterexamples"},
     "interview": {"time_limit", "rubric", "follow_ups"},
 }
 #: Most items a pack may hold, and most files it may have: a runaway pack is refused, not loaded.
@@ -67,7 +70,20 @@ def load_packs(root: Path | None = None) -> list[LoadedPack]:
         folders = sorted(p for p in root.iterdir() if p.is_dir() and (p / "pack.yaml").is_file())
     except OSError as exc:
         return [LoadedPack(root, None, [Problem(str(root), 1, 1, f"cannot read the folder: {exc.strerror or exc}")])]
-    return [load_pack(p) for p in folders]
+    loaded = [load_pack(p) for p in folders]
+    seen: dict[str, Path] = {}
+    for entry in loaded:
+        if entry.pack is None or not entry.pack.id:
+            continue
+        if entry.pack.id in seen:
+            where = entry.pack.origin
+            message = f'pack id "{entry.pack.id}" is also used by {seen[entry.pack.id]}'
+            entry.problems.append(where.problem(("id",), message) if where else
+                                  Problem(str(entry.path / "pack.yaml"), 1, 1, message))
+            entry.pack.problems = entry.problems
+        else:
+            seen[entry.pack.id] = entry.path
+    return loaded
 
 
 def load_pack(path: Path) -> LoadedPack:
@@ -189,7 +205,7 @@ def _pack(data: Any, origin: Origin, path: Path, problems: list[Problem]) -> Pac
         problems.append(origin.problem(("id",), "id must be lowercase letters, digits and dashes"))
     pack = Pack(pid, _text(data, "title", origin, problems), _text(data, "version", origin, problems), fmt,
                 _text(data, "kubernetes", origin, problems), path,
-                license=_text(data, "license", origin, problems))
+                license=_text(data, "license", origin, problems), origin=origin)
     authors = data.get("authors")
     if not isinstance(authors, list) or not authors or not all(isinstance(a, str) and a for a in authors):
         problems.append(origin.problem(("authors",), "authors must be a non-empty list of names"))
@@ -258,7 +274,7 @@ def _lesson(file: Path, display: str, pack: Pack, reader: _FixtureReader, proble
             continue
         lesson.snippets.append(Snippet(snip["label"], snip["run"], snip.get("expect", "ok")))
     for lineno, line in enumerate(body.splitlines(), body_line):
-        for match in _LINK.finditer(line):
+        for match in [*_LINK.finditer(line), *_REF.finditer(line)]:
             lesson.links.append((match.group(1), lineno, match.start(1) + 1))
     return lesson
 
@@ -275,8 +291,6 @@ def _items(file: Path, display: str, pack: Pack, reader: _FixtureReader, problem
     problems += errs
     if data is None:
         return
-    for dup in origin.doc.duplicates if origin.doc else ():
-        problems.append(Problem(display, dup.line, dup.column, f'duplicate key "{dup.path}" (first at line {dup.first_line})'))
     if not isinstance(data, dict) or set(data) != {"items"} or not isinstance(data["items"], list):
         problems.append(origin.problem((), "an item file is a mapping with one key, items: a list of items"))
         return
@@ -456,6 +470,15 @@ def _predict(item: Item, raw: dict, origin: Origin, reader, problems: list[Probl
 def _checked(item: Item, raw: dict, origin: Origin, reader, problems: list[Problem]) -> None:
     who = f"item {item.id}: "
     _scenario(item, raw, origin, reader, problems)
+    variants = raw.get("variants") or []
+    if not isinstance(variants, list):
+        problems.append(origin.problem(("variants",), f"{who}variants is a list of scenarios"))
+        variants = []
+    for i, variant in enumerate(variants):
+        parsed, errs = parse_scenario(variant, ("variants", i), reader)
+        _lift(errs, origin, problems)
+        if parsed is not None:
+            item.variants.append(parsed)
     starter = raw.get("starter") or {}
     if not _files_ok(starter):
         problems.append(origin.problem(("starter",), f"{who}starter maps file names to their text"))
@@ -468,11 +491,10 @@ def _checked(item: Item, raw: dict, origin: Origin, reader, problems: list[Probl
     item.checks = checks
     for key in ("solutions", "counterexamples"):
         answers = raw.get(key)
-        if answers is None and key == "counterexamples":
-            answers = []
-        if not isinstance(answers, list) or (key == "solutions" and not answers):
-            problems.append(origin.problem((key,), f"{who}{key} must be a {'non-empty ' if key == 'solutions' else ''}"
-                                                   "list of {files} or {commands}"))
+        if not isinstance(answers, list) or not answers:
+            # Counterexamples are the proof that the checks are not vacuous, so both are required.
+            problems.append(origin.problem((key,) if key in raw else (), f"{who}{key} must be a non-empty "
+                                                                         "list of {files} or {commands}"))
             continue
         for i, ans in enumerate(answers):
             parsed = _answer(ans, origin.below(key, i), problems, who)
@@ -512,6 +534,8 @@ def _rubric(raw: Any, origin: Origin, where: tuple, problems: list[Problem], who
                 and isinstance(pt.get("point"), str) and pt["point"].strip()):
             problems.append(origin.problem(at, f"{who}a rubric point needs an id and a point"))
             continue
+        if any(p.id == pt["id"] for p in points):
+            problems.append(origin.problem(at + ("id",), f'{who}duplicate rubric point "{pt["id"]}"'))
         _unknown(pt, {"id", "point", "weight", "recognise"}, origin, at, problems, who)
         patterns = pt.get("recognise") or []
         good = []
@@ -548,6 +572,8 @@ def _interview(item: Item, raw: dict, origin: Origin, reader, problems: list[Pro
             problems.append(origin.problem(at, f"{who}a follow-up needs an id and ask"))
             continue
         _unknown(fu, {"id", "ask", "rubric", "item", "when"}, origin, at, problems, who)
+        if any(f.id == fu["id"] for f in item.follow_ups):
+            problems.append(origin.problem(at + ("id",), f'{who}duplicate follow-up "{fu["id"]}"'))
         when = fu.get("when", "always")
         if not (when in ("always", "answered") or (isinstance(when, dict) and len(when) == 1
                                                   and set(when) <= {"missed", "failed"}
@@ -586,6 +612,12 @@ def _cross_check(pack: Pack, problems: list[Problem]) -> None:
             if problem:
                 problems.append(Problem(lesson.origin.file, line, col, problem))
     for item in pack.items:
+        for key in ("prompt", "explanation"):
+            for line in str(getattr(item, key)).splitlines():
+                for match in [*_LINK.finditer(line), *_REF.finditer(line)]:
+                    problem = _link_problem(match.group(1), lessons, items, pack.path, item.origin.file)
+                    if problem:
+                        problems.append(item.origin.problem((key,), f"item {item.id}: {problem}"))
         if item.lesson and item.lesson not in lessons:
             problems.append(item.origin.problem(("lesson",), f'lesson "{item.lesson}" does not exist'))
         for i, check in enumerate(item.checks):
@@ -603,15 +635,17 @@ def _cross_check(pack: Pack, problems: list[Problem]) -> None:
                     problems.append(item.origin.problem(("follow_ups", i, "when"), f'no rubric point "{ref}"'))
                 if key == "failed" and ref not in earlier:
                     problems.append(item.origin.problem(("follow_ups", i, "when"),
-                                                        f'no earlier follow-up "{ref}"'))
-            earlier.add(fu.id)
+                                                        f'no earlier follow-up "{ref}" with an item'))
+            if fu.item:
+                earlier.add(fu.id)  # only a follow-up with an item can fail
 
 
 def _link_problem(target: str, lessons: set[str], items: set[str], root: Path, file: str) -> str | None:
-    if target.startswith("lesson:"):
-        return None if target[7:] in lessons else f'link to lesson "{target[7:]}", which does not exist'
-    if target.startswith("item:"):
-        return None if target[5:] in items else f'link to item "{target[5:]}", which does not exist'
+    ref = target.split("#", 1)[0]
+    if ref.startswith("lesson:"):
+        return None if ref[7:] in lessons else f'link to lesson "{ref[7:]}", which does not exist'
+    if ref.startswith("item:"):
+        return None if ref[5:] in items else f'link to item "{ref[5:]}", which does not exist'
     if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
         return None
     base = (root / "lessons").resolve()

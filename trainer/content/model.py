@@ -108,6 +108,8 @@ class Item:
     answer: ShortAnswer | None = None
     # predict, drill, troubleshoot, command
     scenario: Scenario | None = None
+    #: Command items: more scenarios the answer is replayed on (e.g. the ports in another order).
+    variants: list[Scenario] = field(default_factory=list)
     ask: Ask | None = None
     options: list[str] = field(default_factory=list)
     starter: dict[str, str] = field(default_factory=dict)
@@ -167,6 +169,7 @@ class Pack:
     lessons: list[Lesson] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    origin: Origin | None = None
 
     @property
     def sound(self) -> bool:

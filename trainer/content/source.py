@@ -86,7 +86,10 @@ def load_yaml(text: str, display: str, line_offset: int = 0) -> tuple[dict | Non
         return None, origin, [Problem(display, 1 + line_offset, 1, "expected exactly one YAML document")]
     doc = loaded.documents[0]
     origin.doc = doc
-    return doc.obj, origin, []
+    # A key given twice silently loses its first value (e.g. a first `try:` list): say so.
+    dups = [Problem(display, d.line + line_offset, d.column,
+                    f'duplicate key "{d.path}" (first at line {d.first_line + line_offset})') for d in doc.duplicates]
+    return doc.obj, origin, dups
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
