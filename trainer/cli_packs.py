@@ -238,11 +238,9 @@ def _print_result(item, result) -> None:
         mark = "✓ PASS" if check.passed else "✗ FAIL"
         print(f"  {mark} {check.id}" + ("" if check.passed else f": {check.message}"))
         if not check.passed:
-            print(f"      expected: {check.expected}")
-            print(f"      observed: {check.observed}")
-            if check.hop:
-                print(f"      broke at: {check.hop}")
-            if check.why:
-                print(f"      why: {check.why}")
+            for label, text in (("expected", check.expected), ("observed", check.observed),
+                                ("broke at", check.hop), ("why", check.why)):
+                if text:
+                    print(f"      {label}: " + str(text).strip().replace("\n", "\n" + " " * (len(label) + 8)))
     print()
     print(item.explanation.strip())
