@@ -166,6 +166,17 @@ class Attempt:
         self.runs.extend(done)
         return done
 
+    def feed(self, line: str) -> Run | None:
+        """One line typed at the prompt; the Run once a command is complete (None while a heredoc
+        or an open quote waits for more lines)."""
+        before = len(self.shell.history)
+        result = self.shell.feed(line if line.endswith("\n") else line + "\n")
+        if result is None:
+            return None
+        run = Run(self.shell.history[-1] if len(self.shell.history) > before else line.strip(), result)
+        self.runs.append(run)
+        return run
+
     def write(self, name: str, text: str) -> str | None:
         """Write a file into the workspace; an error text, or None."""
         failed = self.session.write_file(name, text)

@@ -48,6 +48,14 @@ class Attempt:
     seen: str = ""
 
 
+@dataclass
+class LastTrace:
+    """The last connection curl or trace followed: every outcome, and the one curl drew (None for trace)."""
+
+    report: object
+    chosen: object
+
+
 def _client(session: Session, source_ip: str | None, via_node: str | None) -> Client:
     if source_ip is not None:
         return Client(source_ip, via_node, source_ip)
@@ -108,7 +116,9 @@ def _attempt(session: Session, client: Client, family: str, ip: str, port: int) 
     report = session.cluster.trace(src, dst, port, "TCP", via)
     if isinstance(report, str) or not report.outcomes:
         return Attempt("timeout")
-    return outcome_attempt(session, _pick(session, report), src, port)
+    chosen = _pick(session, report)
+    session.last_trace = LastTrace(report, chosen)
+    return outcome_attempt(session, chosen, src, port)
 
 
 def route(session: Session, client: Client, ip: str) -> tuple[str, str, str | None] | Attempt:
@@ -529,9 +539,10 @@ def trace_main(session: Session, argv: list[str], stdin: str = "") -> Result:
     report = session.cluster.trace(src, host, int(port), protocol, via)
     if isinstance(report, str):
         return Result("", f"error: {report}\n", 2)
+    session.last_trace = LastTrace(report, None)
     if as_json:
         return Result(json.dumps(report.to_json(), indent=2) + "\n", "", 0)
     return Result(report.explain(), "", 0)
 
 
-__all__ = ["curl", "main", "rng", "trace_main"]
+__all__ = ["LastTrace", "curl", "main", "rng", "trace_main"]

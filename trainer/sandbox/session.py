@@ -62,6 +62,8 @@ class Session:
         self.script = script
         #: Hooks run after every command line (the kubelet watching static Pod manifests).
         self.after_command: list[Callable[["Session"], None]] = []
+        #: The last connection curl or trace followed (curl.LastTrace), for the app's path view.
+        self.last_trace: object = None
 
     @property
     def prompt(self) -> str:

@@ -1,0 +1,156 @@
+"""The sandbox console: a prompt with history and completion over a live simulated cluster."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, RichLog
+
+from ...checks.scenario import Attempt, Run
+from ...sandbox.completion import complete
+
+
+class PromptInput(Input):
+    """The console's input line: ↑/↓ walk the history, Tab completes."""
+
+    BINDINGS = [
+        Binding("up", "history(-1)", "Previous", show=False, id="console-history-up"),
+        Binding("down", "history(1)", "Next", show=False, id="console-history-down"),
+        Binding("tab", "complete", "Complete", show=False, id="console-complete"),
+        Binding("ctrl+l", "clear_log", "Clear", show=False, id="console-clear"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.history: list[str] = []
+        self._cursor = 0
+
+    def remember(self, line: str) -> None:
+        """Add a line to the history (repeats collapse, like bash's ignoredups)."""
+        if line.strip() and (not self.history or self.history[-1] != line):
+            self.history.append(line)
+        self._cursor = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        """Show the previous or next history line."""
+        if not self.history:
+            return
+        self._cursor = max(0, min(len(self.history), self._cursor + step))
+        self.value = self.history[self._cursor] if self._cursor < len(self.history) else ""
+        self.cursor_position = len(self.value)
+
+    def action_complete(self) -> None:
+        """Complete the word before the cursor; several candidates are listed in the log."""
+        console = next((a for a in self.ancestors if isinstance(a, SandboxConsole)), None)
+        if console is None or console.attempt is None:
+            return
+        before = self.value[: self.cursor_position]
+        word, found = complete(console.attempt.session, before)
+        if not found:
+            return
+        common = found[0] if len(found) == 1 else _common_prefix(found)
+        if len(common) > len(word):
+            head = before[: len(before) - len(word)]
+            self.value = head + common + self.value[self.cursor_position:]
+            self.cursor_position = len(head + common)
+        elif len(found) > 1:
+            console.show_candidates(found)
+
+    def action_clear_log(self) -> None:
+        """Clear the console's output (Ctrl+L)."""
+        console = next((a for a in self.ancestors if isinstance(a, SandboxConsole)), None)
+        if console is not None:
+            console.query_one(RichLog).clear()
+
+
+def _common_prefix(words: list[str]) -> str:
+    first, last = min(words), max(words)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+class SandboxConsole(Vertical):
+    """A shell over one sandbox attempt; posts Ran after every complete command."""
+
+    DEFAULT_CSS = """
+    SandboxConsole { height: 1fr; }
+    SandboxConsole > RichLog { height: 1fr; background: $surface; padding: 0 1; }
+    SandboxConsole > PromptInput { dock: bottom; }
+    """
+
+    class Ran(Message):
+        """A command line finished in the console."""
+
+        def __init__(self, console: "SandboxConsole", run: Run) -> None:
+            super().__init__()
+            self.console = console
+            self.run = run
+
+    def __init__(self, attempt: Attempt | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.attempt = attempt
+
+    def compose(self) -> ComposeResult:
+        yield RichLog(wrap=True, markup=False, highlight=False, auto_scroll=True, id="console-log")
+        yield PromptInput(placeholder="type a command (Tab completes, ↑↓ history, `help` lists commands)",
+                          id="console-input")
+
+    def on_mount(self) -> None:
+        self._banner()
+
+    def set_attempt(self, attempt: Attempt | None) -> None:
+        """Point the console at another sandbox (a lesson's or an item's), clearing its output."""
+        self.attempt = attempt
+        if self.is_mounted:
+            self.query_one(RichLog).clear()
+            self._banner()
+
+    def _banner(self) -> None:
+        log = self.query_one(RichLog)
+        if self.attempt is None:
+            log.write(Text("No sandbox here.", style="italic"))
+            return
+        log.write(Text(f"Workstation outside the cluster, address {self.attempt.session.client_ip}. "
+                       "Try: kubectl get nodes -o wide", style="dim"))
+
+    @property
+    def prompt(self) -> str:
+        """The shell prompt ("> " while a heredoc or a quote is open)."""
+        if self.attempt is None:
+            return "$ "
+        return "> " if self.attempt.shell.continuing else self.attempt.session.prompt
+
+    def show_candidates(self, words: list[str]) -> None:
+        """List completion candidates under the prompt, as bash does on a second Tab."""
+        self.query_one(RichLog).write(Text("  ".join(w.strip() for w in words[:60]), style="dim"))
+
+    def run_command(self, line: str) -> Run | None:
+        """Type a line (or several) at the prompt; returns the last complete command's Run."""
+        if self.attempt is None:
+            return None
+        log = self.query_one(RichLog)
+        last = None
+        for physical in line.splitlines() or [""]:
+            log.write(Text(self.prompt, style="bold") + Text(physical))
+            run = self.attempt.feed(physical)
+            if run is None:
+                continue
+            last = run
+            if run.result.stdout:
+                log.write(Text(run.result.stdout.rstrip("\n")))
+            if run.result.stderr:
+                log.write(Text(run.result.stderr.rstrip("\n"), style="bold red"))
+            self.post_message(self.Ran(self, run))
+        return last
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        prompt = self.query_one(PromptInput)
+        prompt.remember(event.value)
+        prompt.value = ""
+        self.run_command(event.value)
