@@ -19,9 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nodeport-trainer",
         description="Learn, and prove, how a NodePort Service works in Kubernetes.",
         epilog="Run a subcommand with --help for its options. With no subcommand on a terminal, the "
-               "practice console opens on the built-in cluster; otherwise the cluster is shown.",
+               "app opens (--content and --data-dir apply to it); otherwise the cluster is shown.",
     )
     parser.add_argument("--version", action="version", version=f"nodeport-trainer {__version__}")
+    _app_args(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     cluster = sub.add_parser(
@@ -75,8 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the workstation's address as the cluster sees it (default 203.0.113.7)")
     sandbox.add_argument("--seed", type=int, default=0, help="seed for names and random choices (default 0)")
     sandbox.set_defaults(filename=[])
+    app = sub.add_parser("app", help="the full-screen app (the default on a terminal)",
+                         description="Open the app: Home, Learn beside a live sandbox, Practice, and a mock "
+                                     "Interview. F1 shows help on every screen.")
+    _app_args(app)
     cli_packs.add_parsers(sub)
     return parser
+
+
+def _app_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, metavar="DIR",
+                   help="a content pack, or a folder of packs (default: the built-in packs)")
+    p.add_argument("--data-dir", type=Path, metavar="DIR",
+                   help="where the app keeps the learner's data (default: $NODEPORT_TRAINER_DATA_DIR, else "
+                        "the user data directory)")
 
 
 def _ipv4(text: str) -> str:
@@ -111,15 +124,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sandbox(args)
         if args.command in ("pack", "check"):
             return cli_packs.run(args)
-        if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
-            # Until the full-screen app exists, the practice console is the app.
-            args.cluster, args.workspace, args.client_ip, args.seed, args.filename = None, None, "203.0.113.7", 0, []
-            return _sandbox(args)
+        if args.command == "app" or (args.command is None and sys.stdin.isatty() and sys.stdout.isatty()):
+            return _app(args)
         return _cluster(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _app(args: argparse.Namespace) -> int:
+    """The full-screen app (Textual is imported only here, so the other commands stay light)."""
+    from .tui.app import make_app
+
+    content = getattr(args, "content", None)
+    if content is not None and not content.exists():
+        print(f"error: --content {content}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
+    make_app(content, getattr(args, "data_dir", None)).run()
+    return EXIT_OK
 
 
 def load_cluster(args: argparse.Namespace, progress=sys.stdout):

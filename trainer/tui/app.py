@@ -42,6 +42,7 @@ class NodeportApp(App):
         "interview": lambda: _screen("interview", "InterviewScreen"),
     }
     DEFAULT_MODE = "home"
+    COMMANDS = App.COMMANDS | {lambda: _provider("PackCommands"), lambda: _provider("SandboxCommands")}
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how this screen works"),
         Binding("f2", "app.switch_mode('home')", "Home", id="mode-home", tooltip="Packs and lessons"),
@@ -51,7 +52,7 @@ class NodeportApp(App):
         Binding("f5", "app.switch_mode('interview')", "Interview", id="mode-interview", tooltip="A mock interview"),
         Binding("f6", "toggle_contrast", "Contrast", id="contrast", show=False,
                 tooltip="Switch the high-contrast theme on or off"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
     def __init__(self, state: AppState, **kwargs) -> None:
@@ -88,6 +89,12 @@ class NodeportApp(App):
         self.state.remember("item", message.pack_id, message.item_id)
         self.switch_mode("practice")
         self.screen.show_item(message.pack_id, message.item_id)
+
+
+def _provider(name: str):
+    from . import commands
+
+    return getattr(commands, name)
 
 
 def _screen(module: str, name: str):

@@ -96,7 +96,7 @@ class SandboxConsole(Vertical):
         self.attempt = attempt
 
     def compose(self) -> ComposeResult:
-        yield RichLog(wrap=True, markup=False, highlight=False, auto_scroll=True, id="console-log")
+        yield RichLog(wrap=False, markup=False, highlight=False, auto_scroll=True, id="console-log")
         yield PromptInput(placeholder="type a command (Tab completes, ↑↓ history, `help` lists commands)",
                           id="console-input")
 
@@ -120,10 +120,14 @@ class SandboxConsole(Vertical):
 
     @property
     def prompt(self) -> str:
-        """The shell prompt ("> " while a heredoc or a quote is open)."""
+        """The prompt echoed before a command: "$ " on the workstation (its full form, with the client
+        address, is in the banner), "root@node01# " on a node, "> " while a heredoc or a quote is open."""
         if self.attempt is None:
             return "$ "
-        return "> " if self.attempt.shell.continuing else self.attempt.session.prompt
+        if self.attempt.shell.continuing:
+            return "> "
+        host = self.attempt.session.host
+        return f"root@{host}# " if host else "$ "
 
     def show_candidates(self, words: list[str]) -> None:
         """List completion candidates under the prompt, as bash does on a second Tab."""
