@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the workstation's address as the cluster sees it (default 203.0.113.7)")
     sandbox.add_argument("--seed", type=int, default=0, help="seed for names and random choices (default 0)")
     sandbox.set_defaults(filename=[])
+    shots = sub.add_parser("screenshots", help="regenerate the app's screenshots (SVG)",
+                           description="Drive the real app through Home, Learn with a trace, a drill with a "
+                                       "failed check and an interview scorecard, and save each screen as SVG.")
+    shots.add_argument("--out", type=Path, default=Path("screenshots"), metavar="DIR",
+                       help="where to write the .svg files (default: screenshots)")
     app = sub.add_parser("app", help="the full-screen app (the default on a terminal)",
                          description="Open the app: Home, Learn beside a live sandbox, Practice, and a mock "
                                      "Interview. F1 shows help on every screen.")
@@ -124,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sandbox(args)
         if args.command in ("pack", "check"):
             return cli_packs.run(args)
+        if args.command == "screenshots":
+            from .tui.screenshots import main as shoot
+
+            for path in shoot(args.out):
+                print(path)
+            return EXIT_OK
         if args.command == "app" or (args.command is None and sys.stdin.isatty() and sys.stdout.isatty()):
             return _app(args)
         return _cluster(args)

@@ -6,7 +6,6 @@ import asyncio
 import json
 from pathlib import Path
 
-from textual.widgets import DataTable
 
 from trainer.tui.app import make_app
 from trainer.tui.help import HelpScreen
@@ -14,7 +13,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.learn import LearnScreen
 from trainer.tui.widgets.console import PromptInput, SandboxConsole
 from trainer.tui.widgets.pathview import PathView
-from trainer.tui.widgets.resources import ResourcesView, TextModal, parse_table
+from trainer.tui.widgets.resources import KubectlTable, ResourcesView, TextModal, parse_table
 
 
 def _run(coro):
@@ -55,12 +54,11 @@ def test_a_sandbox_command_updates_the_resources_view(tmp_path: Path) -> None:
             await pilot.press("f3")
             await pilot.pause()
             view = app.screen.query_one(ResourcesView)
-            table = view.query_one(DataTable)
+            table = view.query_one(KubectlTable)
             before = table.row_count
             await _type(pilot, app, "kubectl create service nodeport extra --tcp=80:80 --node-port=30333")
             assert table.row_count == before + 1
-            rows = [table.get_row_at(i) for i in range(table.row_count)]
-            assert any(r[0] == "extra" and "80:30333/TCP" in r for r in rows), rows
+            assert any(line.split()[0] == "extra" and "80:30333/TCP" in line.split() for line in table.lines), table.lines
     _run(flow())
 
 
@@ -94,13 +92,13 @@ def test_k9s_keys_in_the_resources_view(tmp_path: Path) -> None:
             await pilot.pause()
             await pilot.press("escape")  # from the console to the table
             view = app.screen.query_one(ResourcesView)
-            assert app.focused is view.query_one(DataTable)
+            assert app.focused is view.query_one(KubectlTable)
             await pilot.press("colon", *"no", "enter")
             await pilot.pause()
-            assert view.view == "nodes" and view.query_one(DataTable).row_count == 3
+            assert view.view == "nodes" and view.query_one(KubectlTable).row_count == 3
             await pilot.press("slash", *"node0", "enter")
             await pilot.pause()
-            assert view.query_one(DataTable).row_count == 2
+            assert view.query_one(KubectlTable).row_count == 2
             await pilot.press("G", "d")
             await pilot.pause()
             assert isinstance(app.screen, TextModal) and "node02" in app.screen.title_text

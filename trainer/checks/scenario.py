@@ -7,12 +7,14 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ..engine.cluster import Cluster
-from ..sandbox.session import Result, Session
-from ..sandbox.shell import Shell
 from .model import Path, Problem
+
+if TYPE_CHECKING:  # the engine and the shell load on first use: reading a pack needs neither
+    from ..engine.cluster import Cluster
+    from ..sandbox.session import Result, Session
+    from ..sandbox.shell import Shell
 
 #: The workspace file a setup manifest passes through (removed again at once).
 _SETUP_FILE = ".setup.yaml"
@@ -84,7 +86,9 @@ class ScenarioError(Exception):
 
 
 @lru_cache(maxsize=32)
-def _base_cluster(fixture: str | None, name: str) -> Cluster | str:
+def _base_cluster(fixture: str | None, name: str) -> "Cluster | str":
+    from ..engine.cluster import Cluster
+
     if fixture is None:
         return Cluster.default()
     built = Cluster.from_fixture(fixture, name)
@@ -98,7 +102,7 @@ class Run:
     """One console command line the attempt ran, and what it printed."""
 
     command: str
-    result: Result
+    result: "Result"
 
 
 class Attempt:
@@ -110,7 +114,10 @@ class Attempt:
         runs: every command line run since the scenario was set up, with its output.
     """
 
-    def __init__(self, cluster: Cluster, session: Session | None = None, shell: Shell | None = None) -> None:
+    def __init__(self, cluster: "Cluster", session: "Session | None" = None, shell: "Shell | None" = None) -> None:
+        from ..sandbox.session import Session
+        from ..sandbox.shell import Shell
+
         if session is None:
             self._tmp: tempfile.TemporaryDirectory | None = tempfile.TemporaryDirectory(prefix="nodeport-check-")
             session = Session(cluster, FsPath(self._tmp.name), script=True)
@@ -188,6 +195,8 @@ class Attempt:
         for name in sorted(files):
             problem = self.write(name, files[name])
             if problem:
+                from ..sandbox.session import Result
+
                 runs.append(Run(f"kubectl apply -f {name}", Result("", f"error: {problem}\n", 1)))
                 continue
             runs.extend(self.run(f"kubectl apply -f {_quote(name)}"))

@@ -87,6 +87,12 @@ class NodeportApp(App):
 
     def on_open_item(self, message: OpenItem) -> None:
         self.state.remember("item", message.pack_id, message.item_id)
+        item = self.state.item(message.pack_id, message.item_id)
+        if item is not None and item.kind == "interview":
+            # An interview is sat in Interview mode, not practised; choose it once that screen is up.
+            self.switch_mode("interview")
+            self.call_after_refresh(self.screen.choose, message.pack_id, message.item_id)
+            return
         self.switch_mode("practice")
         self.screen.show_item(message.pack_id, message.item_id)
 

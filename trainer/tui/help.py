@@ -45,7 +45,9 @@ class HelpScreen(ModalScreen[None]):
         keys = []
         for binding in getattr(self.for_screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
-                keys.append(f"| {binding.key.replace(',', ' / ')} | {binding.description} |")
+                shown = " / ".join(self.app.get_key_display(b) for b in Binding.make_bindings([binding]))
+                what = f"{binding.description}: {binding.tooltip}" if binding.tooltip else binding.description
+                keys.append(f"| {shown} | {what} |")
         table = ("\n## Keys on this screen\n\n| key | does |\n|---|---|\n" + "\n".join(keys) + "\n") if keys else ""
         with VerticalScroll():
             yield Markdown(own + table + _GLOBAL)

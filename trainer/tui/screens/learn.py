@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Markdown, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from ...checks.scenario import Attempt, ScenarioError
@@ -71,10 +71,11 @@ console jumps to the resources; Ctrl+G goes back to the console.
                         yield ResourcesView(id="learn-resources")
                     with TabPane("Path", id="tab-path"):
                         yield PathView(id="learn-path")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._ready = True
+        self._wire_console()
         if self._pending:
             self.show_lesson(*self._pending)
             return
@@ -159,10 +160,14 @@ console jumps to the resources; Ctrl+G goes back to the console.
         if event.option.id is not None and self.lesson is not None:
             self._run_snippet(int(event.option.id))
 
-    def on_sandbox_console_ran(self, event: SandboxConsole.Ran) -> None:
+    def _wire_console(self) -> None:
+        self.query_one(SandboxConsole).after_run = self._after_command
+
+    def _after_command(self, run) -> None:
         """After every command: refresh the resources, and draw a new path if curl or trace ran."""
         self.query_one(ResourcesView).refresh_view()
-        last = event.console.attempt.session.last_trace if event.console.attempt else None
+        console = self.query_one(SandboxConsole)
+        last = console.attempt.session.last_trace if console.attempt else None
         path = self.query_one(PathView)
         if last is not None and last is not path.last:
             path.show(last)
@@ -175,7 +180,7 @@ console jumps to the resources; Ctrl+G goes back to the console.
         # Esc in the console goes to the resources table (k9s: Esc backs out of the prompt).
         if event.key == "escape" and isinstance(self.focused, PromptInput):
             self.query_one(TabbedContent).active = "tab-resources"
-            self.query_one("#resources-table", DataTable).focus()
+            self.query_one("#resources-table").focus()
             event.stop()
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:

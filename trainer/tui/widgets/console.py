@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +13,7 @@ from textual.widgets import Input, RichLog
 
 from ...checks.scenario import Attempt, Run
 from ...sandbox.completion import complete
+from ...sandbox.console import MAX_PAUSE
 
 
 class PromptInput(Input):
@@ -94,6 +97,18 @@ class SandboxConsole(Vertical):
     def __init__(self, attempt: Attempt | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.attempt = attempt
+        #: Called with each Run before Ran is posted, so its owner's views update in the same frame
+        #: as the output (a message would be handled a frame later).
+        self.after_run = None
+        self._last = time.monotonic()
+        self._interactive(attempt)
+
+    def _interactive(self, attempt: Attempt | None) -> None:
+        # A learner at the prompt: the cluster's clock follows real time (AGE counts up, grace periods
+        # end), as in the interactive console, instead of one second per command as in a script.
+        if attempt is not None:
+            attempt.session.script = False
+        self._last = time.monotonic()
 
     def compose(self) -> ComposeResult:
         yield RichLog(wrap=False, markup=False, highlight=False, auto_scroll=True, id="console-log")
@@ -106,6 +121,7 @@ class SandboxConsole(Vertical):
     def set_attempt(self, attempt: Attempt | None) -> None:
         """Point the console at another sandbox (a lesson's or an item's), clearing its output."""
         self.attempt = attempt
+        self._interactive(attempt)
         if self.is_mounted:
             self.query_one(RichLog).clear()
             self._banner()
@@ -139,6 +155,9 @@ class SandboxConsole(Vertical):
             return None
         log = self.query_one(RichLog)
         last = None
+        now = time.monotonic()
+        self.attempt.shell.pass_time(min(now - self._last, MAX_PAUSE))
+        self._last = now
         for physical in line.splitlines() or [""]:
             log.write(Text(self.prompt, style="bold") + Text(physical))
             run = self.attempt.feed(physical)
@@ -149,6 +168,8 @@ class SandboxConsole(Vertical):
                 log.write(Text(run.result.stdout.rstrip("\n")))
             if run.result.stderr:
                 log.write(Text(run.result.stderr.rstrip("\n"), style="bold red"))
+            if self.after_run is not None:
+                self.after_run(run)
             self.post_message(self.Ran(self, run))
         return last
 

@@ -1,4 +1,4 @@
-"""The interview's status line: which question, and the clock in words (time left, paused, or up)."""
+"""The interview's status line: which question, and the clock in words (time left, paused, up or finished)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .interview_scorecard import clock
 LOW = 60.0
 
 
-def clock_words(limit: float, used: float, started: bool, running: bool) -> str:
+def clock_words(limit: float, used: float, started: bool, running: bool, finished: bool = False) -> str:
     """The clock in words.
 
     Args:
@@ -19,10 +19,13 @@ def clock_words(limit: float, used: float, started: bool, running: bool) -> str:
         used: seconds used so far.
         started: the interview began.
         running: the clock counts now (False while the learner rates, or reads help).
+        finished: the interview is over.
     """
     left = limit - used
     if not started:
         return f"Time limit {clock(limit)}" if limit else "No time limit"
+    if finished:
+        return f"Finished: {clock(used)} used" + (f" of {clock(limit)}" if limit else ", no time limit")
     if limit and left <= 0:
         return f"Time is up ({clock(limit)} used)"
     words = (f"{clock(left)} left of {clock(limit)}" + (" — under a minute!" if left < LOW else "")
@@ -33,7 +36,7 @@ def clock_words(limit: float, used: float, started: bool, running: bool) -> str:
 class InterviewClock(Static):
     """One line: what the learner is doing, then the time in words."""
 
-    def show(self, stage: str, limit: float, used: float, started: bool, running: bool) -> None:
+    def show(self, stage: str, limit: float, used: float, started: bool, running: bool, finished: bool = False) -> None:
         """Redraw the line.
 
         Args:
@@ -42,7 +45,8 @@ class InterviewClock(Static):
             used: seconds used so far.
             started: the interview began.
             running: the clock counts now.
+            finished: the interview is over.
         """
-        self.set_class(bool(started and limit and limit - used < LOW), "-low")
-        words = clock_words(limit, used, started, running)
-        self.update(Content(f"{stage} · ⏱ {words}" if stage else f"⏱ {words}"))
+        self.set_class(bool(started and not finished and limit and limit - used < LOW), "-low")
+        words = clock_words(limit, used, started, running, finished)
+        self.update(Content(f"{stage} · {words}" if stage else words))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenError
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -29,7 +29,7 @@ def panel_factory() -> Callable | None:
     return panel_for
 
 
-class ProveModal(ModalScreen[Proof]):
+class ProveModal(ModalScreen[Proof | None]):
     """A practice item's panel over the interview; Esc goes back with the best result the engine checked."""
 
     HELP = """
@@ -43,9 +43,12 @@ The interview clock keeps running while you are here. Press **Esc** to go back t
 interview at any time; going back without a checked answer counts as *not tried*.
 """
     BINDINGS = [
+        # A modal hides the app's keys, so help is bound here too.
+        Binding("f1", "app.help", "Help", id="interview-prove-help", tooltip="How proving a follow-up works"),
         Binding("escape", "back", "Back to interview", id="interview-prove-back",
                 tooltip="Close the practice item and go back to the interview, keeping the best result"),
     ]
+    """The panel's own keys (check, hint, retry) come first; these add help and the way back."""
 
     def __init__(self, item: Item, panel: Widget) -> None:
         """Host a practice panel.
@@ -59,27 +62,31 @@ interview at any time; going back without a checked answer counts as *not tried*
         self.best: Proof | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prove-box"):
-            yield Static(Content(f"Prove it in the engine: {self.item.title}"), id="prove-title")
+        with Vertical(id="interview-prove-box"):
+            yield Static(Content(f"Prove it in the engine: {self.item.title}"), id="interview-prove-title")
             yield Static(Content("Check an answer, then press Esc to go back; your best check counts."),
-                         id="prove-result", classes="muted")
+                         id="interview-prove-result", classes="muted")
             yield self.panel
-        yield Footer()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        focus = getattr(self.panel, "focus_answer", None)
+        self.call_after_refresh(focus if callable(focus) else self.panel.focus)
 
     def on_item_panel_graded(self, message) -> None:
         """Keep the best result of the answers checked so far (handles `ItemPanel.Graded`)."""
         result = message.result
         proof = Proof(self.item.id, "passed" if result.passed else "failed", result.score, result.max_score,
                       getattr(message, "hints_used", 0))
-        if self.best is None or (proof.status == "passed", proof.score) >= (self.best.status == "passed",
-                                                                              self.best.score):
+        if proof.better_than(self.best):
             self.best = proof
         best = self.best
         words = (f"✓ PASS {number(best.score)}/{number(best.max_score)}: proven. Esc goes back to the interview."
                  if best.status == "passed" else
                  f"✗ FAIL {number(best.score)}/{number(best.max_score)}: not proven yet. Try again, or Esc to go back.")
-        status = self.query_one("#prove-result", Static)
+        status = self.query_one("#interview-prove-result", Static)
         status.update(Content(words))
+        status.remove_class("muted")
         status.set_class(best.status == "passed", "pass")
         status.set_class(best.status != "passed", "fail")
 
@@ -89,4 +96,9 @@ interview at any time; going back without a checked answer counts as *not tried*
 
     def time_up(self) -> None:
         """The interview's time ran out: go back, keeping a pass already made."""
+        if self.app.screen is not self:
+            try:
+                self.pop_until_active()  # a help or confirm screen above this one closes too
+            except ScreenError:
+                return
         self.dismiss(self.best if self.best is not None else Proof(self.item.id, "timed out"))

@@ -38,6 +38,13 @@ class Proof:
         """True when the engine checked an answer (passed or failed)."""
         return self.status in ("passed", "failed")
 
+    def better_than(self, other: Proof | None) -> bool:
+        """True when this proof should replace the other: a check beats none, a pass a miss, more points fewer."""
+        def rank(p: Proof) -> tuple:
+            return p.tried, p.status == "passed", p.score
+
+        return other is None or rank(self) >= rank(other)
+
 
 @dataclass
 class Question:
@@ -163,6 +170,8 @@ class InterviewSession:
         """Move the clock on; True when this step used up the time limit."""
         before = self.timed_out
         self.elapsed += max(0.0, seconds)
+        if self.time_limit > 0:
+            self.elapsed = min(self.elapsed, self.time_limit)  # the time used never passes the limit
         return self.timed_out and not before
 
     def submit(self, text: str) -> set[str]:
@@ -180,12 +189,7 @@ class InterviewSession:
 
     def prove(self, proof: Proof) -> None:
         """Keep the engine's verdict on the current question (a pass is never replaced by a later miss)."""
-        old = self.current.proof
-
-        def rank(p: Proof) -> tuple:
-            return p.tried, p.status == "passed", p.score
-
-        if old is None or rank(proof) >= rank(old):
+        if proof.better_than(self.current.proof):
             self.current.proof = proof
 
     def next_follow_up(self) -> Question | None:

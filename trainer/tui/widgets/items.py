@@ -29,7 +29,8 @@ class ItemPanel(VerticalScroll):
     ItemPanel > .item-title { text-style: bold; color: $primary; }
     ItemPanel > .item-meta, ItemPanel .item-howto { color: $text-muted; }
     ItemPanel > .item-prompt { margin: 1 0 0 0; padding: 0; }
-    ItemPanel > .item-problem { color: $error; text-style: bold; margin-top: 1; }
+    ItemPanel .item-problem { color: $error; text-style: bold; margin-top: 1; }
+    ItemPanel .item-notice { color: $accent; text-style: bold; margin-top: 1; }
     """
     BINDINGS = [
         Binding("ctrl+s,f9", "check", "Check", id="item-check", tooltip="Check your answer"),
@@ -128,7 +129,12 @@ class ItemPanel(VerticalScroll):
     # ----------------------------------------------------------------- grading
 
     def grade_in_background(self, job: Callable[[], ItemResult], busy: str = "Checking…") -> None:
-        """Run a grading call in a thread; `checked` gets the result on the UI thread."""
+        """Run a grading call in a thread; `checked` gets the result on the UI thread.
+
+        Args:
+            job: the grading call (it plays the answer on its own copy of a scenario).
+            busy: what to show while it runs.
+        """
         self.busy = True
         self._serial += 1
         self.results.show_busy(busy)
@@ -159,10 +165,15 @@ class ItemPanel(VerticalScroll):
         self.report(result)
 
     def report(self, result: ItemResult, feedback: str = "", files: dict[str, str] | None = None) -> None:
-        """Show a grade and tell the screen (not for results the pack's problems spoiled)."""
+        """Show a grade and post Graded (not for results the pack's problems spoiled).
+
+        Args:
+            result: the engine's grade.
+            feedback: Markdown about the answer itself, shown above the checks.
+            files: the learner's files (drills), for the diff against the reference after a pass.
+        """
         penalties = self.hints.penalties
         self.results.show(self.item, result, penalties=penalties, feedback=feedback, pack=self.pack, files=files)
-        self.call_after_refresh(self.scroll_to_widget, self.results, top=True)
         if result.error:
             return
         fraction = result.score / result.max_score if result.max_score else 0.0
@@ -174,12 +185,15 @@ class NoticePanel(ItemPanel):
 
     CAN_RETRY = False
 
-    def __init__(self, item: Item, pack: Pack | None = None, attempt: int = 0, *, notice: str, **kwargs) -> None:
+    def __init__(self, item: Item, pack: Pack | None = None, attempt: int = 0, *, notice: str,
+                 problem: bool = True, **kwargs) -> None:
         super().__init__(item, pack, attempt, **kwargs)
         self.notice = notice
+        self.problem = problem
 
     def compose_answer(self) -> Iterable[Widget]:
-        yield Static(self.notice, classes="item-problem", markup=False)
+        mark = "✗ " if self.problem else "→ "
+        yield Static(mark + self.notice, classes="item-problem" if self.problem else "item-notice", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return False if action in ("check", "hint", "retry") else True
@@ -201,7 +215,7 @@ def panel_for(item: Item, pack: Pack | None = None, attempt: int = 0) -> ItemPan
                            "`nodeport-trainer pack lint` lists them.")
     if item.kind == "interview":
         return NoticePanel(item, pack, attempt, notice="This is the mock interview's question: sit it in "
-                           "Interview mode (press F5).")
+                           "Interview mode (press F5).", problem=False)
     kinds: dict[str, type[ItemPanel]] = {"quiz": QuizPanel, "predict": PredictPanel, "drill": DrillPanel,
                                          "troubleshoot": TroubleshootPanel, "command": CommandPanel}
     if item.kind not in kinds:

@@ -12,7 +12,7 @@ from textual.widgets import Static
 #: Hops that only pass the packet along (base-chain jumps, marks, policies); shown with `a`.
 _PLUMBING = ("jump KUBE-SERVICES", "jump KUBE-NODEPORTS", "jump KUBE-POSTROUTING", "jump KUBE-FORWARD",
              "jump KUBE-PROXY-FIREWALL", "jump KUBE-EXTERNAL-SERVICES", "jump KUBE-FIREWALL", "policy ", "RETURN",
-             "MARK 0x4000 -> 0x0")
+             "MARK ")
 
 
 def _short(chain: str) -> str:

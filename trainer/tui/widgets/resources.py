@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from rich.text import Text
+from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ...sandbox.kubectl.cli import main as kubectl
 from ...sandbox.session import Session
@@ -57,12 +58,76 @@ class TextModal(ModalScreen[None]):
             yield Static(self.text, markup=False)
 
 
+class KubectlTable(ScrollableContainer, can_focus=True):
+    """kubectl's table as kubectl prints it, with a row cursor (▶ and reverse video).
+
+    One Text instead of a DataTable: redrawing it after every command costs a fraction of a
+    DataTable's per-cell rendering, and the columns stay exactly kubectl's.
+    """
+
+    DEFAULT_CSS = """
+    KubectlTable { height: 1fr; overflow-x: auto; overflow-y: auto; }
+    KubectlTable > Static { width: auto; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.header = ""
+        self.lines: list[str] = []
+        self.cursor = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="kubectl-text", markup=False)
+
+    @property
+    def row_count(self) -> int:
+        """How many rows are shown (after the filter)."""
+        return len(self.lines)
+
+    def selected(self) -> str | None:
+        """The NAME of the row under the cursor."""
+        return self.lines[self.cursor].split()[0] if self.lines else None
+
+    def show(self, header: str, lines: list[str], message: str = "") -> None:
+        """Show a header and rows (or a message when there are none)."""
+        self.header, self.lines = header, lines
+        self.cursor = min(self.cursor, max(len(lines) - 1, 0))
+        self._draw(message)
+
+    def move(self, row: int) -> None:
+        """Put the cursor on a row and keep it in view."""
+        if not self.lines:
+            return
+        self.cursor = max(0, min(len(self.lines) - 1, row))
+        self._draw()
+        self.scroll_to(y=max(0, self.cursor + 1 - self.size.height + 2), animate=False)
+
+    def _draw(self, message: str = "") -> None:
+        # no_wrap: wrapping would also drop the gutter's leading spaces and break kubectl's columns.
+        text = Text(no_wrap=True, overflow="ignore")
+        if message:
+            text.append(message, style="italic")
+        else:
+            gutter = "  "
+            text.append(gutter + self.header + "\n", style="bold")
+            for i, line in enumerate(self.lines):
+                selected = i == self.cursor and self.has_focus
+                text.append(("▶ " if i == self.cursor else gutter) + line + "\n",
+                            style="reverse" if selected else "")
+        self.query_one(Static).update(text)
+
+    def on_focus(self) -> None:
+        self._draw()
+
+    def on_blur(self) -> None:
+        self._draw()
+
+
 class ResourcesView(Vertical):
     """One kind at a time (`:svc`, `:po`, `:no`, `:ep`), filtered with `/`, refreshed after each command."""
 
     DEFAULT_CSS = """
     ResourcesView > #resources-title { height: 1; background: $panel; padding: 0 1; }
-    ResourcesView > DataTable { height: 1fr; }
     ResourcesView > Input { dock: bottom; display: none; }
     ResourcesView > Input.-open { display: block; }
     """
@@ -72,10 +137,10 @@ class ResourcesView(Vertical):
         Binding("y", "yaml", "YAML", id="resources-yaml", tooltip="The selected object as YAML"),
         Binding("d", "describe", "Describe", id="resources-describe", tooltip="kubectl describe the selected object"),
         Binding("question_mark", "app.help", "Help", show=False, id="resources-help"),
-        Binding("j", "move(1)", "Down", show=False, id="resources-down"),
-        Binding("k", "move(-1)", "Up", show=False, id="resources-up"),
-        Binding("g", "jump('top')", "Top", show=False, id="resources-top"),
-        Binding("G", "jump('bottom')", "Bottom", show=False, id="resources-bottom"),
+        Binding("j,down", "move(1)", "Down", show=False, id="resources-down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="resources-up"),
+        Binding("g,home", "jump('top')", "Top", show=False, id="resources-top"),
+        Binding("G,end", "jump('bottom')", "Bottom", show=False, id="resources-bottom"),
         Binding("1", "show('nodes')", "Nodes", show=False, id="resources-nodes"),
         Binding("2", "show('pods')", "Pods", show=False, id="resources-pods"),
         Binding("3", "show('services')", "Services", show=False, id="resources-services"),
@@ -91,7 +156,7 @@ class ResourcesView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="resources-title")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="resources-table")
+        yield KubectlTable(id="resources-table")
         yield Input(id="resources-input")
 
     def on_mount(self) -> None:
@@ -107,35 +172,22 @@ class ResourcesView(Vertical):
         if not self.children:
             return  # not composed yet; on_mount draws it
         title = self.query_one("#resources-title", Static)
-        table = self.query_one(DataTable)
-        resource, args = VIEWS[self.view]
+        table = self.query_one(KubectlTable)
         shown = f"{self.view}" + (f" matching /{self.filter}" if self.filter else "")
-        keys = "  1 nodes 2 pods 3 services 4 endpoints  / filter  y yaml  d describe"
         if self.session is None:
             title.update(f"{shown}: no sandbox")
-            table.clear(columns=True)
+            table.show("", [], "No sandbox here.")
             return
-        result = kubectl(self.session, ["kubectl", *args])
-        cursor = table.cursor_row
-        table.clear(columns=True)
+        result = kubectl(self.session, ["kubectl", *VIEWS[self.view][1]])
         if result.status != 0 or not result.stdout.strip():
             message = (result.stderr or "No resources found in default namespace.").strip().splitlines()[0]
-            title.update(f"{shown}: {message}")
+            title.update(f"{shown}: none")
+            table.show("", [], message)
             return
-        names, rows = parse_table(result.stdout)
-        rows = [r for r in rows if not self.filter or any(self.filter.lower() in cell.lower() for cell in r)]
-        table.add_columns(*names)
-        for row in rows:
-            table.add_row(*row, key=row[0])
-        title.update(f"{shown} ({len(rows)}){keys}")
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
-
-    def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return str(table.get_row_at(table.cursor_row)[0])
+        header, *lines = [line for line in result.stdout.splitlines() if line.strip()]
+        lines = [line for line in lines if not self.filter or self.filter.lower() in line.lower()]
+        table.show(header, lines, "" if lines else f"No {self.view} match /{self.filter}.")
+        title.update(f"{shown} ({len(lines)})  1 nodes 2 pods 3 svc 4 endpoints  / filter  y yaml  d describe")
 
     def action_show(self, view: str) -> None:
         """Show another kind."""
@@ -163,26 +215,25 @@ class ResourcesView(Vertical):
                 self.notify(f"unknown kind {word!r}: try svc, po, no or ep", severity="warning")
         else:
             self.filter = event.value.strip()
-        self.query_one(DataTable).focus()
+        self.query_one(KubectlTable).focus()
         self.refresh_view()
 
     def key_escape(self) -> None:
         prompt = self.query_one(Input)
         if prompt.has_class("-open"):
             prompt.remove_class("-open")
-            self.query_one(DataTable).focus()
+            self.query_one(KubectlTable).focus()
 
     def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+        table = self.query_one(KubectlTable)
+        table.move(table.cursor + step)
 
     def action_jump(self, where: str) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=0 if where == "top" else table.row_count - 1)
+        table = self.query_one(KubectlTable)
+        table.move(0 if where == "top" else table.row_count - 1)
 
     def _show(self, verb: list[str], title: str) -> None:
-        name = self._selected()
+        name = self.query_one(KubectlTable).selected()
         if name is None or self.session is None:
             return
         resource = VIEWS[self.view][0]

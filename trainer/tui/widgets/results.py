@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 from textual.containers import Vertical
@@ -55,7 +56,8 @@ def solution_diff(item: Item, files: dict[str, str]) -> str:
             _lines(files.get(name, "")), _lines(solution.files[name]), f"yours/{name}", f"reference/{name}"))
         parts.append(f"```diff\n{diff}```" if diff else f"`{name}` is the same as the reference.")
     note = f" ({solution.note})" if solution.note else ""
-    return f"### Reference solution{note}\n\nLines with `-` are yours, `+` the reference's.\n\n" + "\n\n".join(parts)
+    return (f"**Reference solution{note}**, as a diff: lines with `-` are yours, `+` the reference's.\n\n"
+            + "\n\n".join(parts))
 
 
 def _lines(text: str) -> list[str]:
@@ -68,7 +70,7 @@ def reference_commands(item: Item) -> str:
     if solution is None:
         return ""
     note = f" ({solution.note})" if solution.note else ""
-    return f"### Reference commands{note}\n\n```sh\n{solution.commands.strip()}\n```"
+    return f"**Reference commands{note}:**\n\n```sh\n{solution.commands.strip()}\n```"
 
 
 class CheckResultView(Vertical):
@@ -125,7 +127,7 @@ class CheckResultView(Vertical):
         for check in result.checks:
             parts += self._check(check, misconceptions)
         if item.explanation:
-            parts.append(Markdown("### Explanation\n\n" + item.explanation))
+            parts.append(Markdown("**Explanation.** " + item.explanation.strip()))
         if result.passed:
             reference = solution_diff(item, files) if files is not None else reference_commands(item)
             if reference:
@@ -140,7 +142,8 @@ class CheckResultView(Vertical):
         if check.hop and not check.passed:
             lines.append(f"the path broke at: {check.hop}")
         if check.why:
-            lines.append(f"why: {check.why.strip()}")
+            # Authors wrap `why` in YAML block scalars; rewrap it to the panel's width, keeping paragraphs.
+            lines.append("why: " + re.sub(r"(?<!\n)\n(?!\n)", " ", check.why.strip()))
         if check.misconception and not check.passed and check.misconception in misconceptions:
             lines.append(f"a common mix-up: {misconceptions[check.misconception]}")
         failed = "" if check.passed else " -failed"
@@ -149,5 +152,10 @@ class CheckResultView(Vertical):
                 Static("\n".join(lines), classes=f"check-detail{failed}", markup=False)]
 
     def _replace(self, widgets: list[Widget]) -> None:
-        self.remove_children()
-        self.mount_all(widgets)
+        async def swap() -> None:
+            await self.remove_children()
+            await self.mount_all(widgets)
+            # Bring the news into view: the result is below the answer, often off screen at 24 rows.
+            self.call_after_refresh(self.scroll_visible, top=True, animate=False)
+
+        self.call_later(swap)

@@ -1,0 +1,40 @@
+"""Snapshots of the main screens at 80x24 (pytest-textual-snapshot; update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.tui.app import make_app
+from trainer.tui.widgets.console import PromptInput
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    return make_app(data_dir=tmp_path)
+
+
+def test_home(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=SIZE, press=["down", "down"])
+
+
+def test_learn_with_a_trace(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("f3")
+        await pilot.pause()
+        pilot.app.screen.show_lesson("nodeport", "traffic-path")
+        await pilot.pause()
+        prompt = pilot.app.screen.query_one(PromptInput)
+        prompt.value = "curl -s http://10.0.0.10:30080"
+        prompt.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=SIZE, press=["f1"])
