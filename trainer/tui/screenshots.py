@@ -30,26 +30,47 @@ async def _learn_trace(pilot) -> None:
 
 
 async def _drill_failed(pilot) -> None:
-    """A drill answered with the starter as it is: a failed probe shows where the path broke."""
+    """A drill checked with its starter as it is: the failed probe shows where the path broke."""
     app = pilot.app
     from .messages import OpenItem
 
     app.post_message(OpenItem("nodeport", "d-seed-port-3000"))
     await pilot.pause()
-    check = getattr(app.screen, "action_check", None)
-    if check is not None:
-        check()
+    await pilot.pause()
+    await pilot.press("ctrl+s")
     await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    panel = app.screen.panel
+    if panel is not None and getattr(panel, "results", None) is not None:
+        panel.scroll_to_widget(panel.results, top=True, animate=False)
 
 
 async def _interview_scorecard(pilot) -> None:
-    """A short interview taken to its scorecard."""
+    """A short interview: the main answer rated, one follow-up, then the scorecard."""
+    from textual.widgets import TextArea
+
     app = pilot.app
     await pilot.press("f5")
     await pilot.pause()
-    finish = getattr(app.screen, "demo_scorecard", None)
-    if finish is not None:
-        await finish(pilot)
+    await pilot.press("s")
+    await pilot.pause()
+
+    async def answer(text: str) -> None:
+        area = app.screen.query_one(TextArea)
+        area.text = text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    await answer("A NodePort Service opens the same port, from 30000-32767, on every node. kube-proxy writes "
+                 "iptables rules that DNAT the traffic to a Pod on its targetPort, on another node if need be.")
+    await pilot.press("space", "down", "space", "down", "down", "space", "down", "space")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await answer("The node drops it: the client times out, because Local only uses local Pods.")
+    await pilot.press("space", "down", "space")
+    await pilot.press("ctrl+f")
+    await pilot.pause()
 
 
 SHOTS = {
