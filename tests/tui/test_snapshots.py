@@ -27,6 +27,8 @@ def test_learn_with_a_trace(snap_compare, app) -> None:
         await pilot.pause()
         pilot.app.screen.show_lesson("nodeport", "traffic-path")
         await pilot.pause()
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False  # a blinking cursor makes the snapshot depend on timing
         prompt = pilot.app.screen.query_one(PromptInput)
         prompt.value = "curl -s http://10.0.0.10:30080"
         prompt.focus()
