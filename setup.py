@@ -9,5 +9,6 @@ CONTENT = ["trainer.builtin_content"] + [f"trainer.builtin_content.{p}" for p in
 setup(
     packages=find_namespace_packages(include=["trainer", "trainer.*"], exclude=["*__pycache__*"]) + CONTENT,
     package_dir={"trainer.builtin_content": "content"},
-    package_data={"trainer.engine.data": ["*.yaml"], **{p: ["*.yaml", "*.md"] for p in CONTENT}},
+    package_data={"trainer.engine.data": ["*.yaml"], "trainer.tui": ["*.tcss"],
+                  **{p: ["*.yaml", "*.md"] for p in CONTENT}},
 )

@@ -55,3 +55,18 @@ def test_non_editable_install_works_outside_the_repo(tmp_path: Path) -> None:
     assert "controlplane" in result.stdout and "10.96.0.1" in result.stdout
     assert str(target) in subprocess.run([sys.executable, "-c", "import trainer; print(trainer.__file__)"],
                                          cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+
+
+def test_a_built_package_has_every_data_file(tmp_path: Path) -> None:
+    """`pip install .` ships what the code reads: every non-Python file in trainer/ and all of content/."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "setup.py", "-q", "build", "--build-base", str(tmp_path / "b")],
+                         cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    (lib,) = [p for p in (tmp_path / "b").iterdir() if p.name.startswith("lib")]
+    wanted = [p.relative_to(root) for p in (root / "trainer").rglob("*")
+              if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    wanted += [Path("trainer/builtin_content") / p.relative_to(root / "content") for p in (root / "content").rglob("*")
+               if p.is_file() and p.suffix in (".yaml", ".md")]
+    missing = [str(p) for p in wanted if not (lib / p).is_file()]
+    assert wanted and missing == []

@@ -84,15 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="the full-screen app (the default on a terminal)",
                          description="Open the app: Home, Learn beside a live sandbox, Practice, and a mock "
                                      "Interview. F1 shows help on every screen.")
-    _app_args(app)
+    _app_args(app, suppress=True)
     cli_packs.add_parsers(sub)
     return parser
 
 
-def _app_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--content", type=Path, metavar="DIR",
+def _app_args(p: argparse.ArgumentParser, suppress: bool = False) -> None:
+    # On the `app` subcommand the defaults are suppressed, so `--content DIR app` keeps DIR.
+    extra = {"default": argparse.SUPPRESS} if suppress else {}
+    p.add_argument("--content", type=Path, metavar="DIR", **extra,
                    help="a content pack, or a folder of packs (default: the built-in packs)")
-    p.add_argument("--data-dir", type=Path, metavar="DIR",
+    p.add_argument("--data-dir", type=Path, metavar="DIR", **extra,
                    help="where the app keeps the learner's data (default: $NODEPORT_TRAINER_DATA_DIR, else "
                         "the user data directory)")
 

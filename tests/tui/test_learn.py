@@ -130,3 +130,65 @@ def test_the_palette_jumps_to_a_lesson(tmp_path: Path) -> None:
             await pilot.pause()
             assert isinstance(app.screen, LearnScreen) and app.screen.lesson.id == "traffic-path"
     _run(flow())
+
+
+def test_regressions_keys_exit_and_stale_paths(tmp_path: Path) -> None:
+    async def flow():
+        app = make_app(data_dir=tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("f3")
+            await pilot.pause()
+            screen = app.screen
+            first = screen.lesson.id
+            console = screen.query_one(SandboxConsole)
+            # Ctrl+B at the prompt is the shell's, not "previous lesson"; F8 is next lesson.
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+            assert screen.lesson.id == first
+            await pilot.press("f8")
+            await pilot.pause()
+            assert screen.lesson.id != first
+            # `exit` on the workstation does not kill the console.
+            await _type(pilot, app, "exit")
+            await _type(pilot, app, "echo still-here")
+            assert console.attempt.runs[-1].result.stdout == "still-here\n"
+            # A curl that never reaches the cluster replaces the old path with "no path".
+            await _type(pilot, app, "curl -s -m 1 http://10.0.0.11:30050")
+            await _type(pilot, app, "curl -s -m 1 http://10.9.9.9:30050")
+            path = screen.query_one(PathView)
+            assert "No path to draw" in str(path.query_one("#path-text").render())
+            # Tab completes, and ↑ brings the last command back.
+            prompt = screen.query_one(PromptInput)
+            prompt.focus()
+            prompt.value = "kubectl get nod"
+            prompt.cursor_position = len(prompt.value)
+            await pilot.press("tab")
+            assert prompt.value == "kubectl get nodes "
+            prompt.value = ""
+            await pilot.press("up")
+            assert prompt.value == "curl -s -m 1 http://10.9.9.9:30050"
+            # After a curl the Path view shows; Ctrl+Y switches to Resources. Esc: console -> the shown
+            # view; in the table Esc clears a filter, then goes back to the console.
+            from textual.widgets import TabbedContent
+            assert screen.query_one(TabbedContent).active == "tab-path"
+            await pilot.press("ctrl+y")
+            assert screen.query_one(TabbedContent).active == "tab-resources"
+            await pilot.press("escape", "slash", *"kube", "enter")
+            await pilot.pause()
+            view = screen.query_one(ResourcesView)
+            assert view.filter == "kube"
+            await pilot.press("escape")
+            assert view.filter == ""
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.focused, PromptInput)
+            # The palette opens a lesson even over a modal left open.
+            await pilot.press("escape", "y")
+            await pilot.pause()
+            assert isinstance(app.screen, TextModal)
+            app.post_message(__import__("trainer.tui.messages", fromlist=["OpenLesson"]).OpenLesson(
+                "nodeport", "security"))
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, LearnScreen) and app.screen.lesson.id == "security"
+    _run(flow())

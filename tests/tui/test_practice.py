@@ -377,3 +377,42 @@ def test_a_broken_scenario_shows_a_message_not_a_traceback() -> None:
             await pilot.press("ctrl+s")
             assert not panel.query_one(CheckResultView).children
     asyncio.run(main())
+
+
+def test_retry_waits_for_a_running_check(tmp_path: Path) -> None:
+    async def scenario(app, pilot):
+        panel = await open_item(app, pilot, "p-local-empty-node")
+        panel.busy = True
+        assert panel.check_action("retry", ()) is None and panel.check_action("check", ()) is None
+        panel.busy = False
+        assert panel.check_action("retry", ()) is True
+    practise(tmp_path, scenario)
+
+
+def test_reopening_an_item_keeps_the_hints_taken(tmp_path: Path) -> None:
+    async def scenario(app, pilot):
+        panel = await open_item(app, pilot, "d-expose-web-frontend")
+        panel.hints.reveal()
+        await pilot.pause()
+        await open_item(app, pilot, "q-basics-empty-node")
+        again = await open_item(app, pilot, "d-expose-web-frontend")
+        assert again.hints.used == 1 and again.hints.penalties == [panel.item.hints[0].penalty]
+    practise(tmp_path, scenario)
+
+
+def test_a_drill_can_be_tried_in_a_sandbox_before_checking(tmp_path: Path) -> None:
+    from trainer.tui.widgets.console import PromptInput, SandboxConsole
+
+    async def scenario(app, pilot):
+        panel = await open_item(app, pilot, "d-expose-web-frontend")
+        await pilot.press("f7")  # from inside the editor, which has its own F7
+        await pilot.pause()
+        await pilot.pause()
+        console = panel.query_one(SandboxConsole)
+        assert console.attempt.runs[0].command == "kubectl apply -f web-frontend-svc.yaml"
+        prompt = panel.query_one(PromptInput)
+        prompt.value = "curl -s -m 1 http://10.0.0.11:31000"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert console.attempt.runs[-1].result.status == 7  # the starter is still a ClusterIP Service
+    practise(tmp_path, scenario)

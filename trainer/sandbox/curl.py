@@ -54,6 +54,8 @@ class LastTrace:
 
     report: object
     chosen: object
+    #: Why there is no report (the connection never reached any node's rules).
+    reason: str = ""
 
 
 def _client(session: Session, source_ip: str | None, via_node: str | None) -> Client:
@@ -458,6 +460,10 @@ def curl(session: Session, argv: list[str], stdin: str = "", source_ip: str | No
     """
     from .aws import ensure_default_group
 
+    # Until a connection is traced, the last path is this command's: none (not an older curl's).
+    session.last_trace = LastTrace(None, None, "curl: the connection never reached a node's rules "
+                                               "(no route to the address, a name that does not resolve, or a usage error)")
+
     ensure_default_group(session.cluster)
     try:
         opts = parse_args(argv)
@@ -538,6 +544,7 @@ def trace_main(session: Session, argv: list[str], stdin: str = "") -> Result:
         return Result("", f'error: DST:PORT must be DST_IP:PORT, got "{dst}"\n', 2)
     report = session.cluster.trace(src, host, int(port), protocol, via)
     if isinstance(report, str):
+        session.last_trace = LastTrace(None, None, f"trace: {report}")
         return Result("", f"error: {report}\n", 2)
     session.last_trace = LastTrace(report, None)
     if as_json:

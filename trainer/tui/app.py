@@ -50,9 +50,9 @@ class NodeportApp(App):
         Binding("f4", "app.switch_mode('practice')", "Practice", id="mode-practice",
                 tooltip="Quizzes, predictions, drills, troubleshooting, commands"),
         Binding("f5", "app.switch_mode('interview')", "Interview", id="mode-interview", tooltip="A mock interview"),
-        Binding("f6", "toggle_contrast", "Contrast", id="contrast", show=False,
+        Binding("f6", "toggle_contrast", "Contrast", id="contrast", show=False, priority=True,
                 tooltip="Switch the high-contrast theme on or off"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False, tooltip="Quit the app"),
     ]
 
     def __init__(self, state: AppState, **kwargs) -> None:
@@ -80,21 +80,26 @@ class NodeportApp(App):
 
     # ----------------------------------------------------------------- navigation
 
+    def _mode_screen(self, mode: str):
+        """Switch to a mode and return its base screen, closing any modal left open on it."""
+        self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return self.screen_stack[0]
+
     def on_open_lesson(self, message: OpenLesson) -> None:
         self.state.remember("lesson", message.pack_id, message.lesson_id)
-        self.switch_mode("learn")
-        self.screen.show_lesson(message.pack_id, message.lesson_id)
+        self._mode_screen("learn").show_lesson(message.pack_id, message.lesson_id)
 
     def on_open_item(self, message: OpenItem) -> None:
         self.state.remember("item", message.pack_id, message.item_id)
         item = self.state.item(message.pack_id, message.item_id)
         if item is not None and item.kind == "interview":
             # An interview is sat in Interview mode, not practised; choose it once that screen is up.
-            self.switch_mode("interview")
-            self.call_after_refresh(self.screen.choose, message.pack_id, message.item_id)
+            screen = self._mode_screen("interview")
+            self.call_after_refresh(screen.choose, message.pack_id, message.item_id)
             return
-        self.switch_mode("practice")
-        self.screen.show_item(message.pack_id, message.item_id)
+        self._mode_screen("practice").show_item(message.pack_id, message.item_id)
 
 
 def _provider(name: str):

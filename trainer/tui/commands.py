@@ -6,10 +6,9 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from .labels import KIND_LABELS
 from .messages import OpenItem, OpenLesson
 
-_KINDS = {"quiz": "Quiz", "predict": "Predict", "command": "Command", "drill": "Drill",
-          "troubleshoot": "Troubleshoot", "interview": "Interview"}
 
 
 class PackCommands(Provider):
@@ -22,7 +21,7 @@ class PackCommands(Provider):
                        OpenLesson(pack.id, lesson.id))
             for item in pack.items:
                 if not item.broken:
-                    yield (f"{_KINDS.get(item.kind, item.kind)}: {item.title}",
+                    yield (f"{KIND_LABELS.get(item.kind, item.kind)}: {item.title}",
                            f"{item.id} {' '.join(item.topics)}", OpenItem(pack.id, item.id))
 
     async def discover(self) -> Hits:

@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: thick $primary;
                                   background: $panel; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help-close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help-close", tooltip="Close the help")]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()

@@ -10,11 +10,10 @@ from textual.containers import Horizontal, VerticalScroll
 from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Footer, Header, Static, Tree
 
+from ..labels import KIND_GROUPS, KIND_LABELS
 from ..messages import OpenItem, OpenLesson
 from .base import ModeScreen
 
-_KIND_NAMES = {"quiz": "Quizzes", "predict": "Predict the outcome", "command": "Commands", "drill": "Drills",
-               "troubleshoot": "Troubleshooting", "interview": "Interview"}
 
 
 class HomeScreen(ModeScreen):
@@ -33,8 +32,8 @@ and line; the other packs still work.
 """
     BINDINGS = [
         Binding("c", "continue", "Continue", id="home-continue", tooltip="Open the last lesson or item you used"),
-        Binding("j", "cursor('down')", "Down", show=False, id="home-down"),
-        Binding("k", "cursor('up')", "Up", show=False, id="home-up"),
+        Binding("j", "cursor('down')", "Down", show=False, id="home-down", tooltip="Move down the tree"),
+        Binding("k", "cursor('up')", "Up", show=False, id="home-up", tooltip="Move up the tree"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -60,7 +59,7 @@ and line; the other packs still work.
             for n, lesson in enumerate(pack.lessons, 1):
                 lessons.add_leaf(f"{n}. {lesson.title}", data=("lesson", pack, lesson))
             kinds = Counter(i.kind for i in pack.items if not i.broken)
-            for kind, label in _KIND_NAMES.items():
+            for kind, label in KIND_GROUPS.items():
                 if not kinds[kind]:
                     continue
                 group = node.add(f"{label} ({kinds[kind]})", data=("pack", pack))
@@ -96,7 +95,7 @@ and line; the other packs still work.
                          "commands to try in the sandbox.\n\nPress **Enter** to open it beside the sandbox.")
         elif data[0] == "item":
             item = data[2]
-            parts.append(f"# {item.title}\n\n{_KIND_NAMES.get(item.kind, item.kind)}, difficulty "
+            parts.append(f"# {item.title}\n\n{KIND_LABELS.get(item.kind, item.kind)}, difficulty "
                          f"{item.difficulty}/5, about {int(item.time // 60) or 1} min. Topics: "
                          f"{', '.join(item.topics)}.\n\nPress **Enter** to start it.")
         elif data[0] == "broken":

@@ -31,7 +31,8 @@ A mock interview, timed like the real thing.
 2. **Answer** in your own words, as you would say it, in the text box. **Ctrl+S** (or F9) locks
    the answer in.
 3. **Rate yourself**: the question's key points are listed with checkboxes. Points marked
-   *✓ recognised in your answer* are the ones the app found words for — a help, not a verdict.
+   *✓ mentioned in your answer* are the ones the app found words for — a help, not a verdict:
+   an answer can mention a point and get it wrong, so tick only what you really said right.
    Tick (Space) only what you really covered, then **Ctrl+S**.
 4. **Follow-ups** come next, chosen from your answer and rating, and are answered and rated the
    same way. Many can be **proven in the engine** (**Ctrl+O**): the practice item opens over
@@ -210,7 +211,14 @@ proves it (or the interview's own topics when it has none).
         if self.session is None or self.stage not in ("answer", "rate"):
             return
         if self.stage == "answer":
-            self.session.submit(self.query_one(AnswerView).area.text)
+            text = self.query_one(AnswerView).area.text
+            if not text.strip() and len(self.session.questions) > 1 and not self.session.current.locked:
+                # A follow-up not yet answered was never really asked: it does not count against you.
+                self.session.questions.pop()
+            else:
+                self.session.submit(text)
+        elif self.stage == "rate":
+            self.session.rate(self.query_one(RateView).covered)  # the ticks made so far count
         self._score()
 
     def action_new(self) -> None:
@@ -296,8 +304,8 @@ proves it (or the interview's own topics when it has none).
         assert self.session is not None
         question = self.session.current
         asked = self.session.item.title if question.id == MAIN else " ".join(question.ask.split())
-        note = (f"The app recognised {len(question.recognised)} of {len(question.points)} key points in your "
-                "answer. Tick (Space) the ones you really covered, then Ctrl+S.")
+        note = (f"Your answer mentions words of {len(question.recognised)} of {len(question.points)} key points. "
+                "Tick (Space) the ones you really covered correctly, then Ctrl+S.")
         if question.locked:
             note = "Time is up: your answer is locked. " + note
         if question.item_id and not self.session.timed_out:

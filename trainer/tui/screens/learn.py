@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, TabbedContent,
 from textual.widgets.option_list import Option
 
 from ...checks.scenario import Attempt, ScenarioError
-from ..messages import OpenItem, OpenLesson
+from ..messages import OpenLesson
 from ..widgets.console import PromptInput, SandboxConsole
 from ..widgets.pathview import PathView
 from ..widgets.resources import ResourcesView
@@ -36,17 +36,23 @@ cluster (kubeadm, Kubernetes 1.32, kube-proxy in iptables mode) set up for this 
 - **Path**: the last `curl` or `trace` drawn hop by hop (client, node, the iptables rule
   that matched, DNAT, the next node, SNAT, the Pod). `a` shows every rule.
 
-Ctrl+T runs the next Try it command (or Enter on one in the list). Ctrl+R resets the
-sandbox to the lesson's start. Ctrl+N / Ctrl+B go to the next / previous lesson. Esc in the
-console jumps to the resources; Ctrl+G goes back to the console.
+Ctrl+T runs the next Try it command (or Enter on one in the list). F9 resets the sandbox
+to the lesson's start. F8 / F7 go to the next / previous lesson. Ctrl+O hides or shows the
+lesson, to give the sandbox the whole width. Esc in the console jumps to the resources
+(Esc there clears a filter, then goes back), or to the Path view when it is shown; Ctrl+Y
+switches between Resources and Path; Ctrl+G goes back to the console.
 """
     BINDINGS = [
         Binding("ctrl+t", "try_next", "Try it", id="learn-try", tooltip="Run the next Try it command"),
-        Binding("ctrl+r", "reset", "Reset", id="learn-reset", tooltip="Reset the sandbox to the lesson's start"),
-        Binding("ctrl+n", "lesson(1)", "Next", id="learn-next", tooltip="Next lesson"),
-        Binding("ctrl+b", "lesson(-1)", "Prev", show=False, id="learn-prev", tooltip="Previous lesson"),
+        # Function keys, not Ctrl+R/N/B: those belong to the shell's line editing at the prompt.
+        Binding("f9", "reset", "Reset", id="learn-reset", tooltip="Reset the sandbox to the lesson's start"),
+        Binding("f8", "lesson(1)", "Next", id="learn-next", tooltip="Next lesson"),
+        Binding("f7", "lesson(-1)", "Prev", show=False, id="learn-prev", tooltip="Previous lesson"),
         Binding("ctrl+g", "focus_console", "Console", show=False, id="learn-console",
                 tooltip="Back to the console prompt"),
+        Binding("ctrl+o", "toggle_lesson", "Lesson", id="learn-toggle", tooltip="Hide or show the lesson"),
+        Binding("ctrl+y", "toggle_tab", "Path/Res", id="learn-tab",
+                tooltip="Switch the lower pane between Resources and the packet Path"),
     ]
 
     def __init__(self) -> None:
@@ -62,7 +68,7 @@ console jumps to the resources; Ctrl+G goes back to the console.
         yield Header()
         with Horizontal():
             with VerticalScroll(id="learn-lesson"):
-                yield Markdown(id="learn-text")
+                yield Markdown(id="learn-text", open_links=False)
                 yield OptionList(id="learn-try")
             with Vertical(id="learn-sandbox"):
                 yield SandboxConsole(id="learn-console")
@@ -110,10 +116,30 @@ console jumps to the resources; Ctrl+G goes back to the console.
         tries.add_options([Option(Text(f"▶ {s.label}\n  $ {s.run}"), id=str(i))
                            for i, s in enumerate(lesson.snippets)])
         tries.border_title = "Try it (Ctrl+T runs the next, Enter runs the selected)"
-        self.action_reset()
+        self._reset()
 
     def action_reset(self) -> None:
-        """A fresh sandbox on the lesson's scenario."""
+        """A fresh sandbox on the lesson's scenario (after a confirm when commands have run in it)."""
+        if self.attempt is not None and self.attempt.runs:
+            from ..widgets.hints import ConfirmScreen
+
+            question = f"Reset the sandbox? The {len(self.attempt.runs)} command(s) you ran in it are undone."
+            self.app.push_screen(ConfirmScreen(question, yes="Reset", no="Keep it"),
+                                 lambda yes: self._reset() if yes else None)
+            return
+        self._reset()
+
+    def action_toggle_tab(self) -> None:
+        """Show the Path view instead of Resources, or back."""
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-path" if tabs.active == "tab-resources" else "tab-resources"
+
+    def action_toggle_lesson(self) -> None:
+        """Hide or show the lesson pane (the sandbox gets the whole width, for wide kubectl tables)."""
+        pane = self.query_one("#learn-lesson")
+        pane.display = not pane.display
+
+    def _reset(self) -> None:
         if self.lesson is None:
             return
         if self.attempt is not None:
@@ -176,19 +202,17 @@ console jumps to the resources; Ctrl+G goes back to the console.
     def action_focus_console(self) -> None:
         self.query_one(PromptInput).focus()
 
+    def on_resources_view_back(self) -> None:
+        self.action_focus_console()
+
+    def on_path_view_back(self) -> None:
+        self.action_focus_console()
+
     def on_key(self, event) -> None:
         # Esc in the console goes to the resources table (k9s: Esc backs out of the prompt).
         if event.key == "escape" and isinstance(self.focused, PromptInput):
-            self.query_one(TabbedContent).active = "tab-resources"
-            self.query_one("#resources-table").focus()
+            if self.query_one(TabbedContent).active == "tab-path":
+                self.query_one(PathView).focus()
+            else:
+                self.query_one("#resources-table").focus()
             event.stop()
-
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        """lesson: and item: links open inside the app."""
-        href = event.href.split("#", 1)[0]
-        if self.pack is None:
-            return
-        if href.startswith("lesson:"):
-            self.app.post_message(OpenLesson(self.pack.id, href[7:]))
-        elif href.startswith("item:"):
-            self.app.post_message(OpenItem(self.pack.id, href[5:]))

@@ -12,12 +12,11 @@ from textual.widgets import Footer, Header, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...content.model import Item, Pack
-from ..widgets.items import KIND_LABELS, ItemPanel, panel_for
+from ..labels import KIND_GROUPS, KIND_LABELS
+from ..widgets.items import ItemPanel, panel_for
 from .base import ModeScreen
 
 #: Kinds in the order a learner meets them, and their group names.
-_GROUPS = {"quiz": "Quizzes", "predict": "Predict the outcome", "drill": "Drills", "troubleshoot": "Troubleshooting",
-           "command": "Commands", "interview": "Interview"}
 #: Below this width the item list folds away while an item has the focus (Esc brings it back).
 _NARROW = 100
 
@@ -69,7 +68,9 @@ title says how it went in this session: **✓** passed, **✗** tried and not pa
 - **Predict the outcome**: commit to what will happen first (**Ctrl+S**); only then does the
   engine run the scenario and show what really happened.
 - **Drill**: edit the YAML in the editor (tabs when there are several files), then **Ctrl+S**
-  applies it to a fresh copy of the cluster and runs the checks. **Esc** leaves the editor.
+  applies it to a fresh copy of the cluster and runs the checks. **F7** first tries your files
+  in a sandbox of the drill's cluster, with a console for `kubectl` and `curl` (checking never
+  uses that sandbox). **Esc** leaves the editor.
 - **Troubleshooting**: a broken cluster in a live console. Investigate and fix it, then
   **Ctrl+S** checks the cluster as it stands.
 - **Command**: type one command; **Enter** runs it on a fresh copy of the cluster (and on other
@@ -115,6 +116,8 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
         self.grades: dict[str, ItemPanel.Graded] = {}
         #: How often each item was opened: the next panel's attempt number.
         self._opened: Counter[str] = Counter()
+        #: Hints taken per item, across reopenings (a hint's cost cannot be dodged by reopening).
+        self.hints_used: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,7 +126,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
                 yield Input(placeholder="/ filter", id="practice-filter", compact=True)
                 yield ItemList(id="practice-list")
             with Vertical(id="practice-item"):
-                yield Markdown(_INTRO, id="practice-intro")
+                yield Markdown(_INTRO, id="practice-intro", open_links=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -153,7 +156,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
             return
         words = self.query_one("#practice-filter", Input).value.casefold().split()
         usable = [i for i in self.pack.items if not i.broken and matches(i, self.pack, words)]
-        for kind, label in _GROUPS.items():
+        for kind, label in KIND_GROUPS.items():
             group = [i for i in usable if i.kind == kind]
             if group:
                 listing.add_option(Option(f"── {label} ({len(group)})", id=f"kind:{kind}", disabled=True))
@@ -196,6 +199,10 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
 
     # ----------------------------------------------------------------- the item
 
+    def on_hint_box_shown(self, event) -> None:
+        if self.item is not None:
+            self.hints_used[self.item.id] = max(self.hints_used.get(self.item.id, 0), event.number)
+
     def show_item(self, pack_id: str, item_id: str) -> None:
         """Open an item; before the screen is mounted the request waits for on_mount."""
         if self._ready:
@@ -223,7 +230,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
             self._fill()
         self.item = item
         try:
-            panel = panel_for(item, pack, self._opened[item.id])
+            panel = panel_for(item, pack, self._opened[item.id], self.hints_used.get(item.id, 0))
             self._opened[item.id] += 1
             await host.mount(panel)
         except Exception as exc:  # a pack the loader let through must never crash the app
@@ -235,6 +242,8 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
         if _has(listing, item.id):
             listing.highlighted = listing.get_option_index(item.id)
         panel.focus_answer()
+        # Focusing the answer scrolls it into view; the task above it must be what the learner sees first.
+        self.call_after_refresh(panel.scroll_home, animate=False)
         self._fold()
 
     @property

@@ -20,10 +20,11 @@ class PromptInput(Input):
     """The console's input line: ↑/↓ walk the history, Tab completes."""
 
     BINDINGS = [
-        Binding("up", "history(-1)", "Previous", show=False, id="console-history-up"),
-        Binding("down", "history(1)", "Next", show=False, id="console-history-down"),
-        Binding("tab", "complete", "Complete", show=False, id="console-complete"),
-        Binding("ctrl+l", "clear_log", "Clear", show=False, id="console-clear"),
+        Binding("up", "history(-1)", "Previous", show=False, id="console-history-up", tooltip="The previous command"),
+        Binding("down", "history(1)", "Next", show=False, id="console-history-down", tooltip="The next command"),
+        Binding("tab", "complete", "Complete", show=False, id="console-complete",
+                tooltip="Complete the word before the cursor"),
+        Binding("ctrl+l", "clear_log", "Clear", show=False, id="console-clear", tooltip="Clear the console output"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -108,10 +109,17 @@ class SandboxConsole(Vertical):
         # end), as in the interactive console, instead of one second per command as in a script.
         if attempt is not None:
             attempt.session.script = False
+            # Output as the shell produces it, so stdout and stderr interleave as on a terminal
+            # (curl -v's "> GET" lines before the page, not after).
+            attempt.shell.stream = self._stream
         self._last = time.monotonic()
+        self._pending: list[tuple[int, str]] = []
+
+    def _stream(self, fd: int, text: str) -> None:
+        self._pending.append((fd, text))
 
     def compose(self) -> ComposeResult:
-        yield RichLog(wrap=False, markup=False, highlight=False, auto_scroll=True, id="console-log")
+        yield RichLog(wrap=True, markup=False, highlight=False, auto_scroll=True, id="console-log")
         yield PromptInput(placeholder="type a command (Tab completes, ↑↓ history, `help` lists commands)",
                           id="console-input")
 
@@ -161,13 +169,21 @@ class SandboxConsole(Vertical):
         for physical in line.splitlines() or [""]:
             log.write(Text(self.prompt, style="bold") + Text(physical))
             run = self.attempt.feed(physical)
+            if self.attempt.shell.exited is not None:
+                # `exit` on the workstation would end the shell for good; here it is the whole sandbox.
+                self.attempt.shell.exited = None
+                log.write(Text("There is nothing to leave: this console is the workstation. (Inside "
+                               "`ssh NODE`, exit goes back.) The lesson or item keeps its sandbox.", style="italic"))
+            chunks, self._pending = self._pending, []
+            if chunks:
+                out = Text()
+                for fd, chunk in chunks:
+                    out.append(chunk, style="bold" if fd == 2 else "")  # stderr in bold: not by colour alone
+                out.rstrip()
+                log.write(out)
             if run is None:
                 continue
             last = run
-            if run.result.stdout:
-                log.write(Text(run.result.stdout.rstrip("\n")))
-            if run.result.stderr:
-                log.write(Text(run.result.stderr.rstrip("\n"), style="bold red"))
             if self.after_run is not None:
                 self.after_run(run)
             self.post_message(self.Ran(self, run))

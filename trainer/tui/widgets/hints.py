@@ -88,14 +88,22 @@ class HintBox(Vertical):
             self.box = box
             self.number = number
 
-    def __init__(self, hints: Sequence[Hint], **kwargs) -> None:
+    def __init__(self, hints: Sequence[Hint], used: int = 0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hints = list(hints)
-        self.used = 0
+        #: Hints taken, also in earlier openings of the item: reopening must not refund their cost.
+        self.used = min(used, len(self.hints))
         self.display = bool(self.hints)
 
     def compose(self) -> ComposeResult:
+        for n, hint in enumerate(self.hints[: self.used], 1):
+            yield self._hint(n, hint)
         yield Static(self._status(), id="hint-status", markup=False)
+
+    @staticmethod
+    def _hint(number: int, hint: Hint) -> Markdown:
+        return Markdown(f"**Hint {number}** (cost {percent(hint.penalty)}): {hint.text}", classes="hint",
+                        open_links=False)
 
     @property
     def penalties(self) -> list[float]:
@@ -133,7 +141,6 @@ class HintBox(Vertical):
             return
         hint = self.hints[self.used]
         self.used += 1
-        self.mount(Markdown(f"**Hint {self.used}** (cost {percent(hint.penalty)}): {hint.text}", classes="hint"),
-                   before="#hint-status")
+        self.mount(self._hint(self.used, hint), before="#hint-status")
         self.query_one("#hint-status", Static).update(self._status())
         self.post_message(self.Shown(self, self.used))

@@ -10,7 +10,8 @@ from textual.widgets.option_list import Option
 from ...content.model import RubricPoint
 
 #: The words beside a key point the app found in the learner's answer.
-RECOGNISED = "✓ recognised in your answer"
+#: Words matched, not understanding checked: "mentioned" says what the app can know.
+RECOGNISED = "✓ mentioned in your answer (check you said it right)"
 
 
 class RubricRating(OptionList):

@@ -29,7 +29,7 @@ class AnswerView(Vertical):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="interview-question-box"):
-            yield Markdown(id="interview-question")
+            yield Markdown(id="interview-question", open_links=False)
         yield Static(id="interview-answer-note", classes="interview-note")
         yield Static(id="interview-answer-proof", classes="interview-proof")
         yield TextArea(id="interview-text", placeholder="Type your answer here, as you would say it…")
@@ -101,7 +101,7 @@ class ScoreView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="interview-scorecard")
-        yield Markdown(id="interview-model")
+        yield Markdown(id="interview-model", open_links=False)
 
     def show(self, card: Scorecard, explanation: str) -> None:
         """Show a scorecard and the item's explanation as the model answer."""

@@ -14,11 +14,10 @@ from textual.widgets import Markdown, Static
 
 from ...content.grading import ItemResult
 from ...content.model import Item, Pack
+from ..labels import KIND_LABELS
 from .hints import HintBox, penalised
 from .results import CheckResultView
 
-KIND_LABELS = {"quiz": "Quiz", "predict": "Predict the outcome", "drill": "Drill", "troubleshoot": "Troubleshooting",
-               "command": "Command", "interview": "Interview question"}
 
 
 class ItemPanel(VerticalScroll):
@@ -67,7 +66,8 @@ class ItemPanel(VerticalScroll):
             self.serial = serial
             self.result = result
 
-    def __init__(self, item: Item, pack: Pack | None = None, attempt: int = 0, **kwargs) -> None:
+    def __init__(self, item: Item, pack: Pack | None = None, attempt: int = 0, hints_used: int = 0,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.item = item
         self.pack = pack
@@ -75,7 +75,7 @@ class ItemPanel(VerticalScroll):
         self.busy = False
         self._serial = 0
         #: Made here, not in compose, so that bindings can ask about them before the panel is mounted.
-        self.hints = HintBox(item.hints)
+        self.hints = HintBox(item.hints, hints_used)
         self.results = CheckResultView()
 
     # ----------------------------------------------------------------- layout
@@ -86,7 +86,7 @@ class ItemPanel(VerticalScroll):
         minutes = max(1, round(item.time / 60)) if item.time else 1
         yield Static(f"{KIND_LABELS.get(item.kind, item.kind)} · difficulty {item.difficulty}/5 · about {minutes} "
                      f"min · {', '.join(item.topics)}", classes="item-meta", markup=False)
-        yield Markdown(item.prompt, classes="item-prompt")
+        yield Markdown(item.prompt, classes="item-prompt", open_links=False)
         yield from self.compose_answer()
         yield self.hints
         yield self.results
@@ -109,7 +109,8 @@ class ItemPanel(VerticalScroll):
         if action == "check":
             return None if self.busy else True
         if action == "retry":
-            return self.CAN_RETRY
+            # Not while a check runs: its result would land on the fresh attempt.
+            return (None if self.busy else True) if self.CAN_RETRY else False
         return True
 
     def action_check(self) -> None:
@@ -123,7 +124,7 @@ class ItemPanel(VerticalScroll):
         self.hints.ask()
 
     def on_hint_box_shown(self, event: HintBox.Shown) -> None:
-        event.stop()
+        # Not stopped: the screen keeps count per item, so reopening an item keeps its hints' cost.
         self.refresh_bindings()
 
     # ----------------------------------------------------------------- grading
@@ -199,13 +200,14 @@ class NoticePanel(ItemPanel):
         return False if action in ("check", "hint", "retry") else True
 
 
-def panel_for(item: Item, pack: Pack | None = None, attempt: int = 0) -> ItemPanel:
+def panel_for(item: Item, pack: Pack | None = None, attempt: int = 0, hints_used: int = 0) -> ItemPanel:
     """The panel that runs this item.
 
     Args:
         item: any item; a broken one or an unknown kind gets a panel that says so.
         pack: its pack (names the misconceptions a failed check suggests).
         attempt: how many times the learner opened it before (reshuffles quiz choices).
+        hints_used: hints already taken on this item (they stay shown, and they still cost).
     """
     from .choice_items import PredictPanel, QuizPanel
     from .sandbox_items import CommandPanel, DrillPanel, TroubleshootPanel
@@ -220,4 +222,4 @@ def panel_for(item: Item, pack: Pack | None = None, attempt: int = 0) -> ItemPan
                                          "troubleshoot": TroubleshootPanel, "command": CommandPanel}
     if item.kind not in kinds:
         return NoticePanel(item, pack, attempt, notice=f"This app does not know items of kind {item.kind!r}.")
-    return kinds[item.kind](item, pack, attempt)
+    return kinds[item.kind](item, pack, attempt, hints_used)

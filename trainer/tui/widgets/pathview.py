@@ -7,6 +7,7 @@ from fractions import Fraction
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 #: Hops that only pass the packet along (base-chain jumps, marks, policies); shown with `a`.
@@ -54,6 +55,8 @@ def render(last, show_all: bool = False) -> Text:
         return Text("No connection yet. Run curl http://NODE_IP:NODEPORT or trace SRC DST:PORT in the console,\n"
                     "and its path through kube-proxy's rules is drawn here.", style="italic")
     report = last.report
+    if report is None or not report.outcomes:
+        return Text(f"No path to draw: {last.reason or 'the connection was not traced'}.", style="italic")
     outcome = last.chosen or report.outcomes[0]
     out = Text()
     n = report.outcomes.index(outcome) + 1 if outcome in report.outcomes else 1
@@ -102,10 +105,17 @@ class PathView(VerticalScroll):
 
     BINDINGS = [Binding("a", "toggle_all", "All rules", id="path-all", tooltip="Show every rule the packet met")]
 
+    class Back(Message):
+        """Esc in the path view: the owner takes the focus back."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.last = None
         self.show_all = False
+
+    def key_escape(self, event) -> None:
+        event.stop()
+        self.post_message(self.Back())
 
     def compose(self):
         yield Static(render(None), id="path-text")

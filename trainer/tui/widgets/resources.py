@@ -7,6 +7,7 @@ from textual.binding import Binding
 from rich.text import Text
 from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...sandbox.kubectl.cli import main as kubectl
@@ -45,7 +46,7 @@ class TextModal(ModalScreen[None]):
     TextModal { align: center middle; }
     TextModal > VerticalScroll { width: 95%; height: 90%; border: thick $primary; background: $panel; }
     """
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="text-close")]
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="text-close", tooltip="Close this view")]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -136,15 +137,16 @@ class ResourcesView(Vertical):
         Binding("slash", "prompt('/')", "Filter", id="resources-filter", tooltip="Show only rows containing text"),
         Binding("y", "yaml", "YAML", id="resources-yaml", tooltip="The selected object as YAML"),
         Binding("d", "describe", "Describe", id="resources-describe", tooltip="kubectl describe the selected object"),
-        Binding("question_mark", "app.help", "Help", show=False, id="resources-help"),
-        Binding("j,down", "move(1)", "Down", show=False, id="resources-down"),
-        Binding("k,up", "move(-1)", "Up", show=False, id="resources-up"),
-        Binding("g,home", "jump('top')", "Top", show=False, id="resources-top"),
-        Binding("G,end", "jump('bottom')", "Bottom", show=False, id="resources-bottom"),
-        Binding("1", "show('nodes')", "Nodes", show=False, id="resources-nodes"),
-        Binding("2", "show('pods')", "Pods", show=False, id="resources-pods"),
-        Binding("3", "show('services')", "Services", show=False, id="resources-services"),
-        Binding("4", "show('endpoints')", "Endpoints", show=False, id="resources-endpoints"),
+        Binding("question_mark", "app.help", "Help", show=False, id="resources-help", tooltip="Help for this screen"),
+        Binding("j,down", "move(1)", "Down", show=False, id="resources-down", tooltip="Next row"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="resources-up", tooltip="Previous row"),
+        Binding("g,home", "jump('top')", "Top", show=False, id="resources-top", tooltip="First row"),
+        Binding("G,end", "jump('bottom')", "Bottom", show=False, id="resources-bottom", tooltip="Last row"),
+        Binding("1", "show('nodes')", "Nodes", show=False, id="resources-nodes", tooltip="Show nodes"),
+        Binding("2", "show('pods')", "Pods", show=False, id="resources-pods", tooltip="Show pods"),
+        Binding("3", "show('services')", "Services", show=False, id="resources-services", tooltip="Show services"),
+        Binding("4", "show('endpoints')", "Endpoints", show=False, id="resources-endpoints",
+                tooltip="Show endpoint slices"),
     ]
 
     def __init__(self, session: Session | None = None, **kwargs) -> None:
@@ -163,8 +165,9 @@ class ResourcesView(Vertical):
         self.refresh_view()
 
     def set_session(self, session: Session | None) -> None:
-        """Show another sandbox."""
+        """Show another sandbox (a filter set for the last one does not carry over)."""
         self.session = session
+        self.filter = ""
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -218,11 +221,20 @@ class ResourcesView(Vertical):
         self.query_one(KubectlTable).focus()
         self.refresh_view()
 
-    def key_escape(self) -> None:
+    class Back(Message):
+        """Esc in the table: the owner takes the focus back (the console, in Learn)."""
+
+    def key_escape(self, event) -> None:
+        event.stop()
         prompt = self.query_one(Input)
         if prompt.has_class("-open"):
             prompt.remove_class("-open")
             self.query_one(KubectlTable).focus()
+        elif self.filter:
+            self.filter = ""
+            self.refresh_view()
+        else:
+            self.post_message(self.Back())
 
     def action_move(self, step: int) -> None:
         table = self.query_one(KubectlTable)

@@ -122,16 +122,16 @@ class CheckResultView(Vertical):
         parts: list[Widget] = [Static(f"{verdict(result.passed)}{counted}", classes=f"verdict {state}", markup=False),
                                Static(score_line(result, penalties), markup=False)]
         if feedback:
-            parts.append(Markdown(feedback))
+            parts.append(Markdown(feedback, open_links=False))
         misconceptions = pack.misconceptions if pack else {}
         for check in result.checks:
             parts += self._check(check, misconceptions)
         if item.explanation:
-            parts.append(Markdown("**Explanation.** " + item.explanation.strip()))
+            parts.append(Markdown("**Explanation.** " + item.explanation.strip(), open_links=False))
         if result.passed:
             reference = solution_diff(item, files) if files is not None else reference_commands(item)
             if reference:
-                parts.append(Markdown(reference))
+                parts.append(Markdown(reference, open_links=False))
         self._replace(parts)
 
     @staticmethod

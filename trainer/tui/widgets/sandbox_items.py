@@ -41,13 +41,44 @@ class DrillPanel(ItemPanel):
     DEFAULT_CSS = """
     DrillPanel #drill-files { height: auto; margin-top: 1; }
     DrillPanel TextArea { height: 50vh; min-height: 8; }
+    DrillPanel SandboxConsole { height: 40vh; min-height: 10; margin-top: 1; }
     """
-    BINDINGS = [Binding("ctrl+r", "retry", "Reset", id="item-retry", tooltip="Put the starter files back (asks first)")]
+    BINDINGS = [
+        Binding("ctrl+r", "retry", "Reset", id="item-retry", tooltip="Put the starter files back (asks first)"),
+        Binding("f7", "try_it", "Try it", id="drill-try", priority=True,
+                tooltip="Apply your files in a sandbox of this drill's cluster, to try them with kubectl and curl"),
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.starter = dict(sorted((self.item.starter or {"answer.yaml": ""}).items()))
         self.checked_files: dict[str, str] = {}
+        #: A sandbox to try the files in (made on the first F7); checking never uses it.
+        self.sandbox: Attempt | None = None
+
+    def action_try_it(self) -> None:
+        """Apply the editors' files in the drill's sandbox and open its console below the editor."""
+        if self.sandbox is None:
+            try:
+                self.sandbox = grading.start(self.item)
+            except ScenarioError as exc:
+                self.notify(f"This drill's cluster cannot start: {exc.message}", severity="error")
+                return
+            self.mount(SandboxConsole(self.sandbox, id="item-console"), after="#drill-files")
+            self.call_after_refresh(self._apply_in_sandbox)
+            return
+        self._apply_in_sandbox()
+
+    def _apply_in_sandbox(self) -> None:
+        console = self.query_one(SandboxConsole)
+        for name, text in self.files.items():
+            self.sandbox.write(name, text)
+            console.run_command(f"kubectl apply -f {name}")
+        console.query_one(PromptInput).focus()
+
+    def on_unmount(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.close()
 
     def compose_answer(self) -> Iterable[Widget]:
         with TabbedContent(id="drill-files"):
@@ -55,7 +86,8 @@ class DrillPanel(ItemPanel):
                 with TabPane(name, id=f"drill-file-{n}"):
                     yield TextArea.code_editor(text, language="yaml", id=f"drill-editor-{n}")
         yield Static("Edit, then Ctrl+S: each file is applied with kubectl apply -f on a fresh copy of the cluster "
-                     "and checked. Esc leaves the editor.", classes="item-howto")
+                     "and checked. F7 tries your files first in a sandbox with a console (kubectl, curl). "
+                     "Esc leaves the editor.", classes="item-howto")
 
     def focus_answer(self) -> None:
         self.query_one("#drill-editor-0", TextArea).focus()
