@@ -40,3 +40,21 @@ def test_learn_with_a_trace(snap_compare, app) -> None:
 
 def test_help(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, press=["f1"])
+
+
+def test_drill_with_a_failed_check(snap_compare, app) -> None:
+    from trainer.tui.screenshots import _drill_failed
+
+    async def run_before(pilot) -> None:
+        await _drill_failed(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_interview_scorecard(snap_compare, app) -> None:
+    from trainer.tui.screenshots import _interview_scorecard
+
+    # _interview_scorecard freezes the interview clock, so the time used is always 0:00.
+    assert snap_compare(app, terminal_size=SIZE, run_before=_interview_scorecard)

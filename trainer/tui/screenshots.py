@@ -53,6 +53,7 @@ async def _interview_scorecard(pilot) -> None:
     app = pilot.app
     await pilot.press("f5")
     await pilot.pause()
+    app.screen.frozen = True  # the time used reads 0:00 however fast the machine is
     await pilot.press("s")
     await pilot.pause()
 

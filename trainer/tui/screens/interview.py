@@ -76,6 +76,8 @@ proves it (or the interview's own topics when it has none).
         self.session: InterviewSession | None = None
         self._modal: ProveModal | None = None
         self._last_tick = monotonic()
+        #: True stops the real-time clock (screenshots and snapshots; tests use advance_clock).
+        self.frozen = False
 
     # ----------------------------------------------------------------- layout
 
@@ -236,7 +238,7 @@ proves it (or the interview's own topics when it has none).
 
     def _clock_running(self) -> bool:
         """The clock counts while the learner answers or proves, on this screen (not in help or another mode)."""
-        if self.session is None or self.session.timed_out:
+        if self.session is None or self.session.timed_out or self.frozen:
             return False
         if self._modal is not None:
             return self.app.screen is self._modal
