@@ -46,3 +46,11 @@ def test_candidates(session: Session, line: str, word: str, expected: list[str])
 def test_pod_names_complete_from_a_prefix(session: Session) -> None:
     word, found = complete(session, "kubectl describe pod web-f")
     assert word == "web-f" and len(found) == 3 and all(f.startswith("web-frontend-") for f in found)
+
+
+def test_files_complete_from_the_working_directory_on_a_node(tmp_path) -> None:
+    s = Session(Cluster.default(), tmp_path, script=True)
+    shell = Shell(s)
+    shell.run_line("ssh controlplane")
+    shell.run_line("cd /etc/kubernetes")
+    assert complete(s, "cat man") == ("man", ["manifests/"])

@@ -13,7 +13,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.learn import LearnScreen
 from trainer.tui.widgets.console import PromptInput, SandboxConsole
 from trainer.tui.widgets.pathview import PathView
-from trainer.tui.widgets.resources import KubectlTable, ResourcesView, TextModal, parse_table
+from trainer.tui.widgets.resources import KubectlTable, ResourcesView, TextModal
 
 
 def _run(coro):
@@ -109,13 +109,6 @@ def test_k9s_keys_in_the_resources_view(tmp_path: Path) -> None:
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
     _run(flow())
-
-
-def test_parse_table_splits_at_kubectls_columns() -> None:
-    names, rows = parse_table("NAME   TYPE       CLUSTER-IP   EXTERNAL-IP   PORT(S)\n"
-                              "web    NodePort   10.96.1.2    <none>        80:31000/TCP\n")
-    assert names == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]
-    assert rows == [["web", "NodePort", "10.96.1.2", "<none>", "80:31000/TCP"]]
 
 
 def test_the_palette_jumps_to_a_lesson(tmp_path: Path) -> None:

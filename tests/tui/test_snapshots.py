@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from trainer.tui.app import make_app
-from trainer.tui.widgets.console import PromptInput
 
 SIZE = (80, 24)
 
@@ -22,17 +21,14 @@ def test_home(snap_compare, app) -> None:
 
 
 def test_learn_with_a_trace(snap_compare, app) -> None:
+    from trainer.tui.screenshots import _learn_trace
+
     async def run_before(pilot) -> None:
-        await pilot.press("f3")
-        await pilot.pause()
-        pilot.app.screen.show_lesson("nodeport", "traffic-path")
-        await pilot.pause()
-        for widget in pilot.app.screen.query("Input"):
+        for widget in pilot.app.query("Input"):
             widget.cursor_blink = False  # a blinking cursor makes the snapshot depend on timing
-        prompt = pilot.app.screen.query_one(PromptInput)
-        prompt.value = "curl -s http://10.0.0.10:30080"
-        prompt.focus()
-        await pilot.press("enter")
+        await _learn_trace(pilot)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -106,6 +106,9 @@ def _parse_one(raw: Any, here: Path, problems: list[Problem]) -> Check | None:
     for key in raw:
         if key not in known:
             problems.append(Problem(here + (key,), f'check {cid}: unknown key "{key}"'))
+    if "expect" in raw and kind != "probe":
+        problems.append(Problem(here + ("expect",), f"check {cid}: expect belongs to probes; a {kind} check "
+                                                    "uses assertions (equals, min, ...)"))
     weight = raw.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
         problems.append(Problem(here + ("weight",), f"check {cid}: weight must be a positive number"))
@@ -248,6 +251,8 @@ def _output(check: Check, raw: dict, here: Path, problems: list[Problem]) -> Non
     if not isinstance(spec, dict):
         problems.append(Problem(here + ("output",), f"check {check.id}: output takes a mapping"))
         return
+    for key in sorted(set(spec) - {"command", "stream"}, key=str):
+        problems.append(Problem(here + ("output", key), f'check {check.id}: unknown key "{key}"'))
     if spec.get("command", "last") not in ("last", "all"):
         problems.append(Problem(here + ("output", "command"), f"check {check.id}: command is last or all"))
     if spec.get("stream", "stdout") not in ("stdout", "stderr", "status"):
@@ -259,8 +264,6 @@ def _output(check: Check, raw: dict, here: Path, problems: list[Problem]) -> Non
 def _need_assertion(check: Check, here: Path, problems: list[Problem]) -> None:
     if not check.assertions:
         problems.append(Problem(here, f"check {check.id}: say what to expect ({', '.join(ASSERTIONS)})"))
-    if "expect" in (check.spec if isinstance(check.spec, dict) else {}):
-        problems.append(Problem(here, f"check {check.id}: expect belongs to probes"))
 
 
 def _labels_ok(value: Any) -> bool:

@@ -186,19 +186,16 @@ def _targets(session: Session, target: dict) -> list[tuple[str, str, int]] | str
 
 
 def _service_port(svc: dict, which, node_port: bool) -> int | str:
-    """The Service port (its nodePort when node_port) selected by its `port` number."""
-    ports = svc["spec"].get("ports") or []
+    """The Service port whose `port` is ``which`` (the only one when None): its port, or its nodePort."""
     name = name_of(svc)
-    if which is not None and not isinstance(which, dict):
-        ports = [p for p in ports if p.get("port") == which] if node_port else ports
-        if not node_port:
-            return int(which) if any(p.get("port") == which for p in svc["spec"].get("ports") or []) \
-                else f'service "{name}" has no port {which}'
+    ports = svc["spec"].get("ports") or []
+    if which is not None:
+        ports = [p for p in ports if p.get("port") == which]
     if not ports:
         return f'service "{name}" has no port {which}' if which is not None else f'service "{name}" has no ports'
     if not node_port:
         return int(ports[0]["port"])
-    if len(ports) > 1 and which is None:
+    if len(ports) > 1:
         return f'service "{name}" has several ports: say which, e.g. {{service: {name}, port: {ports[0].get("port")}}}'
     value = ports[0].get("nodePort")
     return int(value) if value else f'service "{name}" has no nodePort (type {svc["spec"].get("type", "ClusterIP")})'

@@ -73,13 +73,18 @@ def _resolver(attempt: Attempt, truth: Cluster | None):
     return resolve
 
 
+class Missing(str):
+    """Why there are no values: the object does not exist (a 404, not the apiserver being down)."""
+
+
 def object_values(cluster: Cluster, kind: str, name: str, namespace: str, path: str) -> list | str:
-    """The JSONPath results on one object, as values; or why there are none (not found, bad path)."""
-    cluster_scoped = kind in ("Node", "Namespace")
-    obj = cluster.get(kind, name, "" if cluster_scoped else namespace)
+    """The JSONPath results on one object, as values; or why there are none (Missing when not found)."""
+    obj = cluster.get(kind, name, namespace)  # the apiserver ignores the namespace of cluster-scoped kinds
+    if isinstance(obj, Status):
+        return Missing(obj.message) if obj.code == 404 else obj.message
     if not isinstance(obj, dict):
-        plural = KINDS.get(kind, (kind.lower() + "s",))[0]
-        return f'{plural} "{name}" not found'
+        render = getattr(obj, "kubectl_message", None)
+        return render() if callable(render) else str(obj)
     out = jsonpath(path, obj, as_json=True)
     if not isinstance(out, str):
         return f"jsonpath {path}: {getattr(out, 'text', out)}".strip()
@@ -103,7 +108,7 @@ def _field(check: Check, attempt: Attempt, resolve):
     values = object_values(attempt.cluster, spec["kind"], spec["name"], spec.get("namespace", "default"),
                            spec["path"])
     if isinstance(values, str):
-        if check.assertions.get("exists") is False and values.endswith("not found"):
+        if check.assertions.get("exists") is False and isinstance(values, Missing):
             return True, "absent", values, ""
         passed, expected, _ = judge(check.assertions, [], resolve)
         return False, expected, values, ""

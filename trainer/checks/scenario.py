@@ -127,13 +127,6 @@ class Attempt:
         self.shell = shell or Shell(session)
         self.runs: list[Run] = []
 
-    @classmethod
-    def of(cls, session: Session, shell: Shell, runs: list[Run] | None = None) -> "Attempt":
-        """Wrap a live session (the learner's sandbox in the app) to judge it as it stands."""
-        attempt = cls(session.cluster, session, shell)
-        attempt.runs = list(runs or [])
-        return attempt
-
     @property
     def cluster(self) -> Cluster:
         """The cluster as the attempt left it."""
@@ -156,21 +149,17 @@ class Attempt:
     def run(self, text: str) -> list[Run]:
         """Run console input (one or more lines, heredocs allowed) and record each command."""
         done: list[Run] = []
-        before = len(self.shell.history)
         for line in text.splitlines(keepends=True):
-            if not line.endswith("\n"):
-                line += "\n"
-            result = self.shell.feed(line)
-            if result is not None:
-                command = self.shell.history[-1] if len(self.shell.history) > before else line.strip()
-                before = len(self.shell.history)
-                done.append(Run(command, result))
+            run = self.feed(line)
+            if run is not None:
+                done.append(run)
             if self.shell.exited is not None:
                 break
-        if self.shell.continuing:
+        if self.shell.continuing:  # an unfinished heredoc or quote: the input ended, as in a script
             result = self.shell.eof()
-            done.append(Run(self.shell.history[-1] if self.shell.history else "", result))
-        self.runs.extend(done)
+            run = Run(self.shell.history[-1] if self.shell.history else "", result)
+            self.runs.append(run)
+            done.append(run)
         return done
 
     def feed(self, line: str) -> Run | None:

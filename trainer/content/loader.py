@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checks.model import parse_checks, parse_probe
+from ..checks.model import _ID, parse_checks, parse_probe
 from ..checks.model import Problem as CheckProblem
 from ..checks.scenario import parse_duration, parse_scenario
 from .model import (ITEM_KINDS, SUPPORTED_FORMATS, Answer, Ask, Choice, FollowUp, Hint, Item, Lesson, Pack,
                     RubricPoint, ShortAnswer, Snippet)
 from .source import Origin, Problem, load_yaml, read_text, split_front_matter
 
-_ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 #: Inline links, with an optional title: [text](target "title").
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 #: Reference definitions: [name]: target
@@ -91,7 +90,7 @@ def load_pack(path: Path) -> LoadedPack:
     path = Path(path)
     problems: list[Problem] = []
     manifest = path / "pack.yaml"
-    display = _display(path, manifest)
+    display = str(manifest)
     text, problem = read_text(manifest, display)
     if problem:
         return LoadedPack(path, None, [problem])
@@ -106,21 +105,16 @@ def load_pack(path: Path) -> LoadedPack:
     lesson_files = _files(path / "lessons", ".md", problems, display)
     for file in lesson_files:
         before = len(problems)
-        lesson = _lesson(file, _display(path, file), pack, reader, problems)
+        lesson = _lesson(file, str(file), pack, reader, problems)
         if lesson is not None:
             lesson.broken = len(problems) > before
             pack.lessons.append(lesson)
     for file in _files(path / "items", (".yaml", ".yml"), problems, display):
-        _items(file, _display(path, file), pack, reader, problems)
+        _items(file, str(file), pack, reader, problems)
     _cross_check(pack, problems)
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     pack.problems = problems
     return LoadedPack(path, pack, problems)
-
-
-def _display(root: Path, file: Path) -> str:
-    """A file's name in messages: as the caller spelled the pack's folder."""
-    return str(file)
 
 
 def _files(folder: Path, suffix, problems: list[Problem], display: str) -> list[Path]:

@@ -171,11 +171,6 @@ class Pack:
     problems: list[Problem] = field(default_factory=list)
     origin: Origin | None = None
 
-    @property
-    def sound(self) -> bool:
-        """True when the pack loaded without errors."""
-        return not any(p.severity == "error" for p in self.problems)
-
     def item(self, item_id: str) -> Item | None:
         """The item with this id, if any."""
         return next((i for i in self.items if i.id == item_id), None)

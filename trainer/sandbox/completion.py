@@ -127,18 +127,18 @@ def _names(session: Session, kind: str, namespace: str, prefix: str) -> list[str
     api = session.cluster.api
     if not api.up:
         return []
-    info = next((k for k in kinds() if k.kind == kind), None)
-    scope = namespace if info is not None and info.namespaced else None
-    names = {o["metadata"]["name"] for o in api.iter(kind, scope)}
+    names = {o["metadata"]["name"] for o in api.iter(kind, namespace or None)}
     return sorted(n + " " for n in names if n.startswith(prefix))
 
 
 def _files(session: Session, text: str) -> list[str]:
+    from .host_files import is_directory, list_names  # the shell's own view: $PWD on nodes too
+
     directory, _, stem = text.rpartition("/")
-    names = session.list_dir(directory + "/" if directory else ".")
+    names = list_names(session, directory + "/" if directory else ".")
     out = []
     for name in names if isinstance(names, list) else []:
         if name.startswith(stem) and (stem.startswith(".") or not name.startswith(".")):
             path = f"{directory}/{name}" if directory else name
-            out.append(path + ("/" if session.is_dir(path) else " "))
+            out.append(path + ("/" if is_directory(session, path) else " "))
     return sorted(out)

@@ -172,7 +172,7 @@ switches between Resources and Path; Ctrl+G goes back to the console.
             self.notify("This lesson has no Try it commands.")
             return
         if self._tried >= len(self.lesson.snippets):
-            self.notify("Every Try it command has run; Ctrl+R starts the sandbox over.")
+            self.notify("Every Try it command has run; F9 starts the sandbox over.")
             return
         self._run_snippet(self._tried)
 

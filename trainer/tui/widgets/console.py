@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, RichLog
 
 from ...checks.scenario import Attempt, Run
@@ -79,7 +78,7 @@ def _common_prefix(words: list[str]) -> str:
 
 
 class SandboxConsole(Vertical):
-    """A shell over one sandbox attempt; posts Ran after every complete command."""
+    """A shell over one sandbox attempt; after_run is called after every complete command."""
 
     DEFAULT_CSS = """
     SandboxConsole { height: 1fr; }
@@ -87,19 +86,11 @@ class SandboxConsole(Vertical):
     SandboxConsole > PromptInput { dock: bottom; }
     """
 
-    class Ran(Message):
-        """A command line finished in the console."""
-
-        def __init__(self, console: "SandboxConsole", run: Run) -> None:
-            super().__init__()
-            self.console = console
-            self.run = run
-
     def __init__(self, attempt: Attempt | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.attempt = attempt
-        #: Called with each Run before Ran is posted, so its owner's views update in the same frame
-        #: as the output (a message would be handled a frame later).
+        #: Called with each Run, so its owner's views update in the same frame as the output
+        #: (a message would be handled a frame later).
         self.after_run = None
         self._last = time.monotonic()
         self._interactive(attempt)
@@ -186,7 +177,6 @@ class SandboxConsole(Vertical):
             last = run
             if self.after_run is not None:
                 self.after_run(run)
-            self.post_message(self.Ran(self, run))
         return last
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -25,20 +25,6 @@ ALIASES = {"no": "nodes", "node": "nodes", "nodes": "nodes", "po": "pods", "pod"
            "endpoints": "endpoints", "eps": "endpoints", "endpointslices": "endpoints"}
 
 
-def parse_table(text: str) -> tuple[list[str], list[list[str]]]:
-    """Split kubectl's table output into columns at the header's word starts (kubectl pads with spaces)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return [], []
-    header = lines[0]
-    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 1] == " ")]
-    names = [header[a:b].strip() for a, b in zip(starts, starts[1:] + [len(header) + 1000])]
-    rows = []
-    for line in lines[1:]:
-        rows.append([line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line) + 1000])])
-    return names, rows
-
-
 class TextModal(ModalScreen[None]):
     """A scrollable text (a YAML dump or a describe) over the screen; Esc closes it."""
 
