@@ -1,0 +1,1 @@
+"""Study sessions, scoring, spaced review and the learner's progress store."""
