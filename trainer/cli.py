@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, cli_packs
+from . import __version__, cli_packs, cli_progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "Interview. F1 shows help on every screen.")
     _app_args(app, suppress=True)
     cli_packs.add_parsers(sub)
+    cli_progress.add_parsers(sub)
     return parser
 
 
@@ -131,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sandbox(args)
         if args.command in ("pack", "check"):
             return cli_packs.run(args)
+        if args.command in ("progress", "review"):
+            return cli_progress.run(args)
         if args.command == "screenshots":
             from .tui.screenshots import main as shoot
 
