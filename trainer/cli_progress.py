@@ -62,14 +62,15 @@ def add_parsers(sub) -> None:
     reset.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
 
     review = sub.add_parser(
-        "review", help="list the items due for review today",
-        description="List the items due for review today (pack/item and title), the most overdue first. "
-                    "The app's review session opens them: run `nodeport-trainer app`.",
+        "review", help="start a review session of the items due today (in the app)",
+        description="On a terminal, open the app on a review session of the items due today, the most "
+                    "overdue first. Without a terminal (or with --list / --json), list them instead.",
         epilog="Exit status: 0 when items are due, 1 when nothing is due or the store cannot be opened, "
                "2 for bad arguments.")
     _common(review)
     review.add_argument("--json", action="store_true", help='print [{"pack", "item", "title", "due_at", '
                                                             '"changed"}] as JSON')
+    review.add_argument("--list", action="store_true", help="list the due items instead of opening the app")
 
 
 def _common(p: argparse.ArgumentParser, content: bool = True) -> None:
@@ -386,6 +387,12 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    if not (args.json or args.list) and sys.stdin.isatty() and sys.stdout.isatty():
+        from .tui.app import make_app  # Textual only when the app really opens
+
+        content = getattr(args, "content", None)
+        make_app(content, getattr(args, "data_dir", None), review=True).run()
+        return EXIT_OK
     s, status = _summary(args)
     if s is None:
         return status

@@ -15,10 +15,10 @@ _GLOBAL = """
 | key | does |
 |---|---|
 | F1 | this help (F1 or Esc closes it) |
-| F2 / F3 / F4 / F5 | Home / Learn / Practice / Interview |
+| F2 / F3 / F4 / F5 / F6 | Home / Learn / Practice / Interview / Progress |
 | Ctrl+P | command palette: jump to any lesson or item |
 | Tab / Shift+Tab | move between panels |
-| F6 | high-contrast theme on/off |
+| F10 (or `Ctrl+\\`) | high-contrast theme on/off |
 | Ctrl+Q | quit |
 
 Every result is also said in words (PASS/FAIL, ✓/✗), never by colour alone. Set

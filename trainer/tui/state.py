@@ -1,4 +1,4 @@
-"""What the app knows across screens: the packs, and where the learner was (kept between runs)."""
+"""What the app knows across screens: the packs, where the learner was, and their progress (kept between runs)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from pathlib import Path
 
 from ..content.loader import LoadedPack, load_packs
 from ..content.model import Item, Lesson, Pack
+from .progress_store import Progress
 
 
 def default_data_dir() -> Path:
-    """$NODEPORT_TRAINER_DATA_DIR, else $XDG_DATA_HOME/nodeport-trainer, else ~/.local/share/nodeport-trainer."""
+    """$NODEPORT_TRAINER_DATA_DIR, else the user data directory: the same one the CLI's progress commands use."""
     env = os.environ.get("NODEPORT_TRAINER_DATA_DIR")
     if env:
         return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "nodeport-trainer"
+    from ..study.store import default_data_dir as store_dir  # platformdirs, only when no directory is given
+
+    return store_dir()
 
 
 @dataclass
@@ -28,11 +30,16 @@ class AppState:
         packs: every pack found, sound or not (the broken ones show their problems).
         data_dir: where the app keeps its files.
         last: the last lesson or item opened: {"kind": "lesson"|"item", "pack": id, "id": id}.
+        progress: the learner's progress store in data_dir, opened on first use (not at start).
     """
 
     packs: list[LoadedPack] = field(default_factory=list)
     data_dir: Path = field(default_factory=default_data_dir)
     last: dict = field(default_factory=dict)
+    progress: Progress = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.progress = Progress(self.data_dir)
 
     @classmethod
     def load(cls, content_dir: Path | None = None, data_dir: Path | None = None) -> "AppState":

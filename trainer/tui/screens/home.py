@@ -29,9 +29,14 @@ mock interview). Every answer is checked by running it through the simulated clu
 Move with the arrow keys (or j/k), open a lesson or an item with **Enter**, and press **c**
 to continue where you left off. A pack with problems is listed with each problem's file
 and line; the other packs still work.
+
+The side panel says how many items are **due for review** today (spaced review: each item you
+answered comes back when you are about to forget it). Press **r** to review them one after the
+other in Practice. F6 shows your progress.
 """
     BINDINGS = [
         Binding("c", "continue", "Continue", id="home-continue", tooltip="Open the last lesson or item you used"),
+        Binding("r", "app.review", "Review", id="home-review", tooltip="Review the items due today, in Practice"),
         Binding("j", "cursor('down')", "Down", show=False, id="home-down", tooltip="Move down the tree"),
         Binding("k", "cursor('up')", "Up", show=False, id="home-up", tooltip="Move up the tree"),
     ]
@@ -44,6 +49,9 @@ and line; the other packs still work.
                 # Rich's Markdown in a Static paints faster than the Markdown widget: Home is the first screen.
                 yield Static(id="home-details")
         yield Footer(compact=True)
+
+    #: Items due for review today, or None until the progress store is open.
+    due: int | None = None
 
     def on_mount(self) -> None:
         tree = self.query_one(Tree)
@@ -78,6 +86,10 @@ and line; the other packs still work.
                      else self.state.item(last.get("pack", ""), last.get("id", "")))
             if found is not None:
                 parts.append(f"**Continue** (press c): {found.title}\n")
+        if self.due:
+            parts.append(f"**Review** (press r): {self.due} item{'s' * (self.due != 1)} due for review today.\n")
+        elif self.due == 0:
+            parts.append("Nothing is due for review today.\n")
         if data is None or data[0] == "pack":
             pack = data[1] if data else (self.state.sound[0] if self.state.sound else None)
             if pack is not None:
@@ -111,6 +123,17 @@ and line; the other packs still work.
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self._details(event.node.data)
+
+    def progress_changed(self) -> None:
+        """Count the items due again (the app calls this once the store is open, and after answers)."""
+        progress = self.app.progress
+        self.due = len(progress.due(self.state.sound)[0]) if progress.is_open else None
+        node = self.query_one(Tree).cursor_node
+        self._details(node.data if node is not None else None)
+
+    def on_screen_resume(self) -> None:
+        if self.app.progress.is_open:  # never opened from here: Home must paint without the store
+            self.progress_changed()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         data = event.node.data

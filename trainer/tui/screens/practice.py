@@ -14,7 +14,8 @@ from textual.widgets.option_list import Option
 from ...content.model import Item, Pack
 from ..labels import KIND_GROUPS, KIND_LABELS
 from ..widgets.items import ItemPanel, panel_for
-from .base import ModeScreen
+from ..widgets.review_bar import ReviewBar
+from .practice_review import ReviewingScreen
 
 #: Kinds in the order a learner meets them, and their group names.
 #: Below this width the item list folds away while an item has the focus (Esc brings it back).
@@ -54,7 +55,7 @@ def _has(listing: OptionList, option_id: str) -> bool:
     return any(option.id == option_id for option in listing.options)
 
 
-class PracticeScreen(ModeScreen):
+class PracticeScreen(ReviewingScreen):
     """Every item kind from the packs, answered here and checked by the engine."""
 
     HELP = """
@@ -99,9 +100,10 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
 | Ctrl+T (or F8) | the next hint, after a confirm that names its cost (a share of the score) |
 | Ctrl+R | try again: reshuffle a quiz, reset a drill's files, restart a broken cluster |
 | Esc | back to the item list |
-"""
+""" + ReviewingScreen.REVIEW_HELP
     BINDINGS = [
         Binding("escape", "browse", "Items", id="practice-browse", tooltip="Back to the list of items"),
+        *ReviewingScreen.BINDINGS,  # listed here too, so that the help (F1) shows them
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -125,8 +127,10 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
             with Vertical(id="practice-side"):
                 yield Input(placeholder="/ filter", id="practice-filter", compact=True)
                 yield ItemList(id="practice-list")
-            with Vertical(id="practice-item"):
-                yield Markdown(_INTRO, id="practice-intro", open_links=False)
+            with Vertical(id="practice-main"):
+                with Vertical(id="practice-item"):
+                    yield Markdown(_INTRO, id="practice-intro", open_links=False)
+                yield ReviewBar(id="practice-review")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -136,6 +140,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
         pack_id = pending[0] if pending else last.get("pack", "") if last.get("kind") == "item" else ""
         self.pack = self.state.pack(pack_id) or (self.state.sound[0] if self.state.sound else None)
         self._fill()
+        self.show_review()
         if pending:
             self.call_later(self.open_item, *pending)
         elif self.pack is None:
@@ -241,6 +246,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
         listing = self.query_one(ItemList)
         if _has(listing, item.id):
             listing.highlighted = listing.get_option_index(item.id)
+        self.item_opened()
         panel.focus_answer()
         # Focusing the answer scrolls it into view; the task above it must be what the learner sees first.
         self.call_after_refresh(panel.scroll_home, animate=False)
@@ -258,6 +264,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
         listing = self.query_one(ItemList)
         if _has(listing, event.item.id):
             listing.replace_option_prompt(event.item.id, self._label(event.item))
+        self.record_graded(event)
 
     # ----------------------------------------------------------------- narrow terminals
 
@@ -270,6 +277,7 @@ Below 100 columns the list folds away while you work on an item; **Esc** brings 
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._fold()
+        self.show_review()  # a retry gives the answer the focus again: the confidence can be asked anew
 
     def on_resize(self, event: events.Resize) -> None:
         self._fold()
