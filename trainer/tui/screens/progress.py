@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from ...study.reports import Summary
+from ...study.reports import bar as text_bar
 from ..labels import KIND_LABELS
 from .base import ModeScreen
 
@@ -24,8 +25,7 @@ HISTORY_DAYS = 30
 def bar(fraction: float, width: int = BAR, number: str | None = None) -> str:
     """A text bar with its number, e.g. "█████░░░░░  50%": never colour alone."""
     fraction = min(1.0, max(0.0, fraction))
-    full = round(width * fraction)
-    return "█" * full + "░" * (width - full) + " " + (number or f"{round(100 * fraction):3d}%")
+    return text_bar(fraction, width) + " " + (number or f"{round(100 * fraction):3d}%")
 
 
 def _cut(text: str, width: int) -> str:

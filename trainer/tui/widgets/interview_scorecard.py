@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...study.reports import bar as text_bar
 from .interview_session import MAIN, Proof, Scorecard
 
 #: Cells in a score bar.
@@ -25,8 +26,7 @@ def number(value: float) -> str:
 
 def bar(score: float, top: float, width: int = BAR_WIDTH) -> str:
     """A text bar with its numbers, e.g. "████░░░░  4/8"."""
-    full = round(width * score / top) if top else 0
-    return "█" * full + "░" * (width - full) + f"  {number(score)}/{number(top)}"
+    return text_bar(score / top if top else 0.0, width) + f"  {number(score)}/{number(top)}"
 
 
 def proof_words(proof: Proof | None, item_id: str) -> str:
